@@ -1,0 +1,20 @@
+/* The container's stdio: pipes created here, output read and handed to the monitor. */
+#pragma once
+
+#include <glib.h>
+
+struct monitor;
+
+/* Bytes taken from a stream per read: large reads mean fewer syscalls; attach frames
+ * are cut to 8 KiB separately. */
+#define STDIO_READ_SIZE (64 * 1024)
+
+/* Creates the stdout/stderr pipes (and stdin with -i). */
+gboolean stdio_pipes_create(struct monitor *m, GError **err);
+/* Starts (or resumes) reading the output streams in the main loop. */
+void stdio_watch(struct monitor *m);
+/* Stops reading them for a while (attach back-pressure). */
+void stdio_pause(struct monitor *m);
+/* Reads what is left without blocking, until EOF or nothing more is there. */
+void stdio_drain(struct monitor *m);
+void stdio_close(struct monitor *m);

@@ -1,0 +1,623 @@
+#include "monitor.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "attach.h"
+#include "ctl.h"
+#include "exit.h"
+#include "fdutil.h"
+#include "log.h"
+#include "parent_pipe.h"
+#include "platform.h"
+#include "runtime.h"
+#include "ctr_stdio.h"
+
+/* podman shows at most this much of the runtime's stderr (conmon's buffer). */
+#define RUNTIME_OUTPUT_MAX 8191
+
+static void monitor_init(struct monitor *m, struct ocimon_options *opts)
+{
+	memset(m, 0, sizeof(*m));
+	m->opts = opts;
+	m->sync_fd = m->start_fd = m->attach_pipe_fd = -1;
+	m->dev_null_r = m->dev_null_w = -1;
+	m->stdin_fd = m->stdin_child = m->stdout_child = m->stderr_child = -1;
+	m->out[0].fd = m->out[1].fd = -1;
+	m->signal_fd = -1;
+	m->container_pid = m->runtime_pid = -1;
+	m->container_status = -1;
+	m->inherited_fds = g_array_new(FALSE, FALSE, sizeof(int));
+	m->runtime_output = g_string_new(NULL);
+	m->early_exits = g_hash_table_new(g_direct_hash, g_direct_equal);
+	m->read_buf = g_malloc(STDIO_READ_SIZE);
+	m->status = 1;
+}
+
+static void monitor_clear(struct monitor *m)
+{
+	attach_server_close(m);
+	ctl_fifos_close(m);
+	stdio_close(m);
+	g_clear_pointer(&m->logs, log_writer_free);
+	if (m->signal_watch)
+		g_source_remove(m->signal_watch);
+	if (m->timeout_source)
+		g_source_remove(m->timeout_source);
+	fd_close(&m->signal_fd);
+	fd_close(&m->sync_fd);
+	fd_close(&m->start_fd);
+	fd_close(&m->attach_pipe_fd);
+	fd_close(&m->dev_null_r);
+	fd_close(&m->dev_null_w);
+	g_array_unref(m->inherited_fds);
+	g_string_free(m->runtime_output, TRUE);
+	g_hash_table_unref(m->early_exits);
+	if (m->stdin_pending)
+		g_byte_array_unref(m->stdin_pending);
+	g_free(m->read_buf);
+	g_free(m->socket_symlink);
+	if (m->loop)
+		g_main_loop_unref(m->loop);
+}
+
+/* A failure before the container runs: tell podman through the sync pipe (it shows the
+ * message) and in our own log. */
+static int fail_create(struct monitor *m, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static int fail_create(struct monitor *m, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_autofree char *msg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	log_error("%s", msg);
+	sync_message_send(&m->sync_fd, sync_message_key(m->opts), -1, msg);
+	return 1;
+}
+
+/* Every fd >= 3 open at start (host-port reservations, podman's pipes): kept open while
+ * the container runs, never inherited by the runtime, closed before the exit files
+ * (containers/conmon#144). Preserved fds go to the runtime on purpose. */
+static gboolean record_inherited_fds(struct monitor *m, GError **err)
+{
+	g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(int));
+	if (!platform_list_open_fds(all, err))
+		return FALSE;
+	int first_unpreserved = 3 + m->opts->preserve_fds;
+	for (guint i = 0; i < all->len; i++) {
+		int fd = g_array_index(all, int, i);
+		if (fd < 3)
+			continue;
+		if (fd >= first_unpreserved)
+			fd_set_cloexec(fd, true);
+		g_array_append_val(m->inherited_fds, fd);
+	}
+	return TRUE;
+}
+
+static void close_inherited_fds(struct monitor *m)
+{
+	for (guint i = 0; i < m->inherited_fds->len; i++) {
+		int fd = g_array_index(m->inherited_fds, int, i);
+		if (fd == m->sync_fd)
+			continue;
+		if (fd == m->start_fd)
+			m->start_fd = -1;
+		if (fd == m->attach_pipe_fd)
+			m->attach_pipe_fd = -1;
+		close(fd);
+	}
+	g_array_set_size(m->inherited_fds, 0);
+}
+
+static gboolean write_pid_file(const char *path, pid_t pid, GError **err)
+{
+	char buf[16];
+	int n = g_snprintf(buf, sizeof(buf), "%d", (int)pid);
+	g_autoptr(GError) e = NULL;
+	if (!write_file_atomic(path, buf, (size_t)n, &e)) {
+		g_set_error(err, e->domain, e->code, "Failed to write pid file %s: %s", path,
+			    e->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* podman waits for the process it started to exit: the daemon child carries on. */
+static void daemonize(struct monitor *m)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		log_error("Failed to fork the monitor: %s", g_strerror(errno));
+		_exit(1);
+	}
+	if (pid > 0) {
+		g_autoptr(GError) err = NULL;
+		if (m->opts->conmon_pidfile && !write_pid_file(m->opts->conmon_pidfile, pid, &err)) {
+			log_error("%s", err->message);
+			kill(pid, SIGKILL);
+			_exit(1);
+		}
+		_exit(0);
+	}
+}
+
+/* ---- container output and input ---- */
+
+void monitor_output(struct monitor *m, enum ocimon_stream stream, const char *buf, size_t len)
+{
+	/* Before `runtime create` returns, only the runtime can have written: keep it for the
+	 * error message rather than the container's log. */
+	if (!m->runtime_exited && !m->opts->exec) {
+		size_t room = RUNTIME_OUTPUT_MAX - MIN(m->runtime_output->len, RUNTIME_OUTPUT_MAX);
+		g_string_append_len(m->runtime_output, buf, (gssize)MIN(len, room));
+		return;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	/* The log first: it must be complete whatever the clients do. */
+	if (m->logs)
+		log_writer_write(m->logs, stream, buf, len, &ts);
+	attach_broadcast(m, stream, buf, len);
+	if (!m->output_paused && attach_is_congested(m))
+		stdio_pause(m);
+}
+
+void monitor_resume_output(struct monitor *m)
+{
+	if (m->output_paused && !m->container_exited)
+		stdio_watch(m);
+}
+
+static void close_container_stdin(struct monitor *m)
+{
+	if (m->stdin_watch) {
+		g_source_remove(m->stdin_watch);
+		m->stdin_watch = 0;
+	}
+	fd_close(&m->stdin_fd);
+}
+
+static gboolean stdin_writable_cb(int fd, GIOCondition cond, gpointer data)
+{
+	struct monitor *m = data;
+	GByteArray *p = m->stdin_pending;
+	while (p->len > 0) {
+		ssize_t n = write(fd, p->data, p->len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN)
+				return G_SOURCE_CONTINUE;
+			log_warning("Failed to write container stdin: %s", g_strerror(errno));
+			g_byte_array_set_size(p, 0);
+			m->stdin_watch = 0;
+			close_container_stdin(m);
+			return G_SOURCE_REMOVE;
+		}
+		g_byte_array_remove_range(p, 0, (guint)n);
+	}
+	m->stdin_watch = 0;
+	if (m->stdin_close_requested)
+		close_container_stdin(m);
+	return G_SOURCE_REMOVE;
+}
+
+void monitor_stdin_write(struct monitor *m, const char *buf, size_t len)
+{
+	if (m->stdin_fd < 0)
+		return; /* no -i, or stdin already closed: input is discarded */
+	if (m->stdin_pending == NULL)
+		m->stdin_pending = g_byte_array_new();
+	g_byte_array_append(m->stdin_pending, (const guint8 *)buf, (guint)len);
+	if (m->stdin_watch == 0)
+		m->stdin_watch = g_unix_fd_add(m->stdin_fd, G_IO_OUT, stdin_writable_cb, m);
+}
+
+void monitor_stdin_eof(struct monitor *m)
+{
+	if (!m->opts->stdin_ || m->opts->leave_stdin_open || m->stdin_fd < 0)
+		return;
+	if (m->stdin_watch)
+		m->stdin_close_requested = true; /* after the pending bytes */
+	else
+		close_container_stdin(m);
+}
+
+/* ---- children ---- */
+
+static void container_exited(struct monitor *m, int wait_status)
+{
+	m->container_exited = true;
+	m->container_status = exit_status_from_wait(wait_status);
+	log_debug("container %d exited with %d", (int)m->container_pid, m->container_status);
+	g_main_loop_quit(m->loop);
+}
+
+static bool read_container_pid(struct monitor *m, GError **err)
+{
+	g_autofree char *contents = NULL;
+	if (!g_file_get_contents(m->opts->container_pidfile, &contents, NULL, err))
+		return false;
+	gint64 pid;
+	g_strstrip(contents);
+	if (!g_ascii_string_to_signed(contents, 10, 1, G_MAXINT, &pid, NULL)) {
+		g_set_error(err, OCIMON_ERROR, EINVAL,
+			    "Pid file %s does not hold a pid: \"%.32s\"", m->opts->container_pidfile,
+			    contents);
+		return false;
+	}
+	m->container_pid = (pid_t)pid;
+	return true;
+}
+
+static char *runtime_failure_text(struct monitor *m, int wait_status)
+{
+	g_autofree char *output = g_strdup(m->runtime_output->str);
+	g_strstrip(output);
+	if (*output != '\0')
+		return g_steal_pointer(&output);
+	/* Never an empty message: podman would only say "no logs from conmon". */
+	if (WIFSIGNALED(wait_status))
+		return g_strdup_printf("runtime %s was killed by signal %d (%s)",
+				       m->opts->runtime_path, WTERMSIG(wait_status),
+				       g_strsignal(WTERMSIG(wait_status)));
+	return g_strdup_printf("runtime %s failed with exit status %d and no error output",
+			       m->opts->runtime_path, exit_status_from_wait(wait_status));
+}
+
+static void runtime_exited(struct monitor *m, int wait_status)
+{
+	m->runtime_exited = true;
+	m->runtime_wait_status = wait_status;
+	const char *key = sync_message_key(m->opts);
+
+	/* Whatever the runtime wrote and we have not read yet. */
+	bool create = !m->opts->exec;
+	if (create) {
+		m->runtime_exited = false;
+		stdio_drain(m);
+		m->runtime_exited = true;
+	}
+	bool failed = !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0;
+	if (failed && create) {
+		g_autofree char *text = runtime_failure_text(m, wait_status);
+		log_error("runtime create failed: %s", text);
+		sync_message_send(&m->sync_fd, key, -1, text);
+		m->status = 1;
+		g_main_loop_quit(m->loop);
+		return;
+	}
+	if (m->runtime_output->len > 0)
+		log_info("runtime said: %s", m->runtime_output->str);
+
+	g_autoptr(GError) err = NULL;
+	if (!read_container_pid(m, &err)) {
+		g_autofree char *text = m->runtime_output->len > 0
+						? g_strdup(m->runtime_output->str)
+						: g_strdup(err->message);
+		log_error("Failed to read the container pid: %s", err->message);
+		sync_message_send(&m->sync_fd, key, -1, text);
+		m->status = 1;
+		g_main_loop_quit(m->loop);
+		return;
+	}
+	/* CRI-O's legacy exec reads only {"exit_code": N}: no pid message for it. */
+	if (!(m->opts->exec && m->opts->api_version < 1))
+		sync_message_send(&m->sync_fd, key, m->container_pid, NULL);
+	stdio_watch(m);
+
+	gpointer status;
+	if (g_hash_table_lookup_extended(m->early_exits, GINT_TO_POINTER(m->container_pid), NULL,
+					 &status))
+		container_exited(m, GPOINTER_TO_INT(status));
+}
+
+static void reap_children(struct monitor *m)
+{
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid <= 0)
+			return;
+		if (pid == m->runtime_pid)
+			runtime_exited(m, status);
+		else if (pid == m->container_pid)
+			container_exited(m, status);
+		else if (m->container_pid <= 0)
+			g_hash_table_insert(m->early_exits, GINT_TO_POINTER(pid),
+					    GINT_TO_POINTER(status));
+	}
+}
+
+static gboolean signal_cb(int fd, GIOCondition cond, gpointer data)
+{
+	struct monitor *m = data;
+	int sig;
+	while ((sig = platform_signal_source_read(fd)) > 0) {
+		if (sig == SIGCHLD) {
+			reap_children(m);
+			continue;
+		}
+		/* TERM/INT/QUIT go to the container (or the runtime before it exists). */
+		pid_t target = m->container_pid > 0 ? m->container_pid : m->runtime_pid;
+		log_info("forwarding signal %d to %d", sig, (int)target);
+		if (target > 0 && kill(target, sig) < 0)
+			log_warning("Failed to forward signal %d to %d: %s", sig, (int)target,
+				    g_strerror(errno));
+	}
+	return G_SOURCE_CONTINUE;
+}
+
+static gboolean timeout_cb(gpointer data)
+{
+	struct monitor *m = data;
+	log_warning("Timed out after %d s; killing the container", m->opts->timeout);
+	m->timed_out = true;
+	m->timeout_source = 0;
+	g_main_loop_quit(m->loop);
+	return G_SOURCE_REMOVE;
+}
+
+/* ---- the lifecycle ---- */
+
+static int setup_parent_pipes(struct monitor *m)
+{
+	g_autoptr(GError) err = NULL;
+	m->sync_fd = parent_pipe_fd_from_env("_OCI_SYNCPIPE", &err);
+	if (m->sync_fd == -2) {
+		log_error("%s", err->message);
+		return -1;
+	}
+	m->start_fd = parent_pipe_fd_from_env("_OCI_STARTPIPE", &err);
+	if (m->start_fd == -2) {
+		log_error("%s", err->message);
+		return -1;
+	}
+	if (m->opts->exec_attach) {
+		m->attach_pipe_fd = parent_pipe_fd_from_env("_OCI_ATTACHPIPE", &err);
+		if (m->attach_pipe_fd == -2) {
+			log_error("%s", err->message);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int wait_start_pipe(struct monitor *m)
+{
+	if (m->start_fd < 0)
+		return 0;
+	char b;
+	/* podman writes one byte once it has moved us into our cgroup. EOF means podman
+	 * gave up; carry on as conmon does, the sync pipe will tell. */
+	if (read_retry(m->start_fd, &b, 1) < 0) {
+		log_error("Failed to read the start pipe: %s", g_strerror(errno));
+		return -1;
+	}
+	/* exec --exec-attach: a second byte comes once podman is attached. */
+	if (!m->opts->exec_attach)
+		fd_close(&m->start_fd);
+	return 0;
+}
+
+static int open_dev_null(struct monitor *m)
+{
+	m->dev_null_r = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	m->dev_null_w = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (m->dev_null_r < 0 || m->dev_null_w < 0) {
+		log_error("Failed to open /dev/null: %s", g_strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Our stdio must not keep podman's pipes open (podman waits for them to close). */
+static void detach_own_stdio(struct monitor *m)
+{
+	dup2(m->dev_null_r, STDIN_FILENO);
+	dup2(m->dev_null_w, STDOUT_FILENO);
+	dup2(m->dev_null_w, STDERR_FILENO);
+}
+
+static struct log_config make_log_config(const struct ocimon_options *o)
+{
+	return (struct log_config){
+		.cid = o->cid,
+		.name = o->name,
+		.tag = o->log_tag,
+		.labels = o->log_labels,
+		.size_max = o->log_size_max,
+		.global_size_max = o->log_global_size_max,
+		.rotate = o->log_rotate,
+		.max_files = o->log_max_files,
+		.no_partial_message = o->no_container_partial_message,
+		.no_sync = o->no_sync_log,
+		.allowlist_dir = o->log_allowlist_dir,
+	};
+}
+
+static int start_runtime(struct monitor *m)
+{
+	const struct ocimon_options *o = m->opts;
+	bool passthrough = log_writer_is_passthrough(m->logs);
+	g_autoptr(GError) err = NULL;
+
+	if (!passthrough && !stdio_pipes_create(m, &err))
+		return fail_create(m, "%s", err->message);
+	if (!passthrough && o->bundle != NULL) {
+		if (!attach_server_open(m, &err) || !ctl_fifos_open(m, &err))
+			return fail_create(m, "%s", err->message);
+	}
+	if (m->attach_pipe_fd >= 0) {
+		/* podman connects to the exec session's attach socket after this. */
+		sync_message_send(&m->attach_pipe_fd, "data", 0, NULL);
+		fd_close(&m->attach_pipe_fd);
+	}
+
+	static const int sigs[] = {SIGCHLD, SIGTERM, SIGINT, SIGQUIT};
+	m->signal_fd = platform_signal_source_open(sigs, G_N_ELEMENTS(sigs), &err);
+	if (m->signal_fd < 0)
+		return fail_create(m, "%s", err->message);
+	m->signal_watch = g_unix_fd_add(m->signal_fd, G_IO_IN, signal_cb, m);
+
+	if (runtime_is_ocijail(o->runtime_path) && (o->systemd_cgroup || o->no_pivot ||
+						    o->no_new_keyring))
+		log_warning("ocijail supports none of --systemd-cgroup, --no-pivot, "
+			    "--no-new-keyring; not passing them");
+
+	g_auto(GStrv) argv = runtime_build_argv(o, NULL);
+	struct runtime_child_setup setup = {
+		.stdin_fd = passthrough ? -1 : (m->stdin_child >= 0 ? m->stdin_child : m->dev_null_r),
+		.stdout_fd = passthrough ? -1 : m->stdout_child,
+		.stderr_fd = passthrough ? -1 : m->stderr_child,
+		.chmod_stdio = !passthrough,
+		.replace_listen_pid = o->replace_listen_pid,
+		.start_fd = o->exec_attach ? m->start_fd : -1,
+		.oom_score_adj = m->oom_score_adj,
+		.restore_oom = m->have_oom_score_adj,
+	};
+	m->runtime_pid = runtime_spawn(argv, &setup, &err);
+	if (m->runtime_pid < 0)
+		return fail_create(m, "%s", err->message);
+	fd_close(&m->stdin_child);
+	fd_close(&m->stdout_child);
+	fd_close(&m->stderr_child);
+	fd_close(&m->start_fd);
+	if (passthrough)
+		detach_own_stdio(m);
+	/* For create this captures the runtime's own output (see monitor_output). */
+	stdio_watch(m);
+	if (o->timeout > 0)
+		m->timeout_source = g_timeout_add_seconds((guint)o->timeout, timeout_cb, m);
+	return 0;
+}
+
+static void kill_container(struct monitor *m)
+{
+	if (m->container_pid <= 0)
+		return;
+	pid_t pgid = getpgid(m->container_pid);
+	if (pgid > 1)
+		kill(-pgid, SIGKILL);
+	else
+		kill(m->container_pid, SIGKILL);
+}
+
+static void finish(struct monitor *m)
+{
+	const struct ocimon_options *o = m->opts;
+	int status = m->timed_out ? -1 : m->container_status;
+
+	if (!m->timed_out)
+		stdio_drain(m);
+	if (m->logs)
+		log_writer_flush(m->logs, true, !o->no_sync_log);
+	if (m->timed_out)
+		kill_container(m);
+
+	if (m->signal_watch) {
+		g_source_remove(m->signal_watch);
+		m->signal_watch = 0;
+	}
+	fd_close(&m->signal_fd);
+	attach_server_close(m);
+	ctl_fifos_close(m);
+	close_inherited_fds(m);
+
+	g_autoptr(GError) err = NULL;
+	if (o->persist_dir && !exit_file_write(o->persist_dir, "exit", status, &err)) {
+		log_error("%s", err->message);
+		g_clear_error(&err);
+	}
+	if (o->exit_dir && !exit_file_write(o->exit_dir, o->cid, status, &err))
+		log_error("%s", err->message);
+
+	if (o->exec && o->api_version >= 1) {
+		if (m->timed_out)
+			sync_message_send(&m->sync_fd, "data", -1, "command timed out");
+		else
+			sync_message_send(&m->sync_fd, "data", status, NULL);
+	} else if (o->exec) {
+		if (m->timed_out)
+			sync_message_send(&m->sync_fd, "exit_code", -1, "command timed out");
+		else
+			sync_message_send(&m->sync_fd, "exit_code", status, NULL);
+	}
+	if (m->socket_symlink)
+		unlink(m->socket_symlink);
+	m->status = status;
+}
+
+static int lifecycle(struct monitor *m)
+{
+	struct ocimon_options *o = m->opts;
+	g_autoptr(GError) err = NULL;
+
+	if (!record_inherited_fds(m, &err)) {
+		log_error("%s", err->message);
+		return 1;
+	}
+	if (setup_parent_pipes(m) < 0)
+		return 1;
+	m->have_oom_score_adj = platform_get_oom_score_adj(&m->oom_score_adj) == 0;
+	/* The monitor must outlive its container under memory pressure. */
+	platform_set_oom_score_adj(-1000);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (wait_start_pipe(m) < 0 || open_dev_null(m) < 0)
+		return 1;
+	if (!o->sync)
+		daemonize(m);
+	else if (o->conmon_pidfile && !write_pid_file(o->conmon_pidfile, getpid(), &err))
+		return fail_create(m, "%s", err->message);
+
+	struct log_config cfg = make_log_config(o);
+	m->logs = log_writer_open(o->log_paths, &cfg, &err);
+	if (m->logs == NULL)
+		return fail_create(m, "%s", err->message);
+	if (!log_writer_is_passthrough(m->logs))
+		detach_own_stdio(m);
+	if (setsid() < 0 && o->sync == FALSE)
+		log_warning("setsid: %s", g_strerror(errno));
+	if (platform_set_subreaper(true) < 0)
+		log_warning("Failed to become a subreaper: %s", g_strerror(errno));
+
+	m->loop = g_main_loop_new(NULL, FALSE);
+	if (start_runtime(m) != 0)
+		return 1;
+	g_main_loop_run(m->loop);
+
+	if (!m->runtime_exited || m->container_pid <= 0) {
+		if (m->timed_out) {
+			if (m->runtime_pid > 0)
+				kill(m->runtime_pid, SIGKILL);
+			return fail_create(m, "runtime %s did not finish within %d s",
+					   o->runtime_path, o->timeout);
+		}
+		return m->status; /* create failed, already reported */
+	}
+	finish(m);
+	if (o->exit_command) {
+		int st = exit_command_run(o->exit_command, o->exit_args, o->exit_delay);
+		if (st > 0)
+			return exit_status_from_wait(st);
+	}
+	return m->status & 0xff;
+}
+
+int monitor_run(struct ocimon_options *opts)
+{
+	struct monitor m;
+	monitor_init(&m, opts);
+	int status = lifecycle(&m);
+	monitor_clear(&m);
+	return status;
+}

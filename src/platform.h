@@ -1,0 +1,39 @@
+/* What differs between Linux and FreeBSD, behind one interface. Implemented by
+ * platform_linux.c and platform_freebsd.c; no other file tests the platform. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+/* Become (or stop being) the reaper of orphaned descendants: the container's init is
+ * re-parented to us after the runtime exits. */
+int platform_set_subreaper(bool on);
+
+/* Deliver sig to the calling process when its parent dies. */
+int platform_set_pdeathsig(int sig);
+
+/* Blocks the given signals and returns an fd that becomes readable when one of them is
+ * pending (signalfd on Linux, kqueue on FreeBSD). */
+int platform_signal_source_open(const int *sigs, size_t n, GError **err);
+/* Returns the next pending signal, 0 when none is left, or -errno. */
+int platform_signal_source_read(int fd);
+
+/* Appends every open fd number of this process to fds (an array of int). */
+gboolean platform_list_open_fds(GArray *fds, GError **err);
+
+/* Binds sock to dirfd/name, so the socket path can be longer than sun_path allows
+ * (/proc/self/fd/N/name on Linux, bindat(2) on FreeBSD), then chmods it. */
+gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const char *name,
+			      mode_t mode, GError **err);
+
+/* Opens a directory for platform_bind_in_dir (O_PATH where it exists). */
+int platform_open_dir(const char *path, GError **err);
+
+/* Out-of-memory score of this process (Linux); no-ops returning 0 elsewhere. */
+int platform_get_oom_score_adj(int *value);
+int platform_set_oom_score_adj(int value);
+
+/* Flags for send(2) of one attach frame on a SOCK_SEQPACKET socket (FreeBSD 15 needs
+ * MSG_EOR to keep record boundaries). */
+extern const int platform_seqpacket_send_flags;

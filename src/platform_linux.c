@@ -1,0 +1,147 @@
+#include "platform.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "fdutil.h"
+
+const int platform_seqpacket_send_flags = 0;
+
+int platform_set_subreaper(bool on)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, on ? 1 : 0, 0, 0, 0) < 0 ? -errno : 0;
+}
+
+int platform_set_pdeathsig(int sig)
+{
+	return prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0) < 0 ? -errno : 0;
+}
+
+int platform_signal_source_open(const int *sigs, size_t n, GError **err)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < n; i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
+		int e = errno;
+		g_set_error(err, OCIMON_ERROR, e, "sigprocmask: %s",
+			    g_strerror(e));
+		return -1;
+	}
+	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		g_set_error(err, OCIMON_ERROR, e, "signalfd: %s",
+			    g_strerror(e));
+	}
+	return fd;
+}
+
+int platform_signal_source_read(int fd)
+{
+	struct signalfd_siginfo si;
+	ssize_t n = read_retry(fd, &si, sizeof(si));
+	if (n < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	if (n != (ssize_t)sizeof(si))
+		return 0;
+	return (int)si.ssi_signo;
+}
+
+gboolean platform_list_open_fds(GArray *fds, GError **err)
+{
+	DIR *d = opendir("/proc/self/fd");
+	if (d == NULL) {
+		int e = errno;
+		g_set_error(err, OCIMON_ERROR, e, "opendir /proc/self/fd: %s",
+			    g_strerror(e));
+		return FALSE;
+	}
+	int self = dirfd(d);
+	struct dirent *ent;
+	while ((ent = readdir(d)) != NULL) {
+		if (ent->d_name[0] < '0' || ent->d_name[0] > '9')
+			continue;
+		int fd = atoi(ent->d_name);
+		if (fd != self)
+			g_array_append_val(fds, fd);
+	}
+	closedir(d);
+	return TRUE;
+}
+
+int platform_open_dir(const char *path, GError **err)
+{
+	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", path,
+			    g_strerror(e));
+	}
+	return fd;
+}
+
+gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const char *name,
+			      mode_t mode, GError **err)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	/* The short /proc path reaches a directory whose own path may be far longer than
+	 * sun_path's 108 bytes. */
+	int n = snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dirfd,
+			 name);
+	if (n < 0 || (size_t)n >= sizeof(addr.sun_path)) {
+		g_set_error(err, OCIMON_ERROR, ENAMETOOLONG,
+			    "Socket name %s is too long", name);
+		return FALSE;
+	}
+	unlink(addr.sun_path);
+	/* Restrict the mode before bind so the socket never exists with a wider one. */
+	fchmod(sock, mode);
+	if (bind(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int e = errno;
+		g_set_error(err, OCIMON_ERROR, e, "Failed to bind %s/%s: %s",
+			    dir_path, name, g_strerror(e));
+		return FALSE;
+	}
+	if (fchmodat(dirfd, name, mode, 0) < 0 && chmod(addr.sun_path, mode) < 0) {
+		int e = errno;
+		g_set_error(err, OCIMON_ERROR, e, "Failed to chmod %s/%s: %s",
+			    dir_path, name, g_strerror(e));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+int platform_get_oom_score_adj(int *value)
+{
+	g_autofree char *contents = NULL;
+	if (!g_file_get_contents("/proc/self/oom_score_adj", &contents, NULL, NULL))
+		return -ENOENT;
+	*value = atoi(contents);
+	return 0;
+}
+
+int platform_set_oom_score_adj(int value)
+{
+	/* Async-signal-safe: also used between fork and exec. */
+	int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", value);
+	int r = write(fd, buf, (size_t)n) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
