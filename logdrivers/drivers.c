@@ -3,21 +3,19 @@
 #include "config.h"
 #include "logdriver.h"
 
-G_DEFINE_QUARK(ocimon-log-error, ocimon_log_error)
+G_DEFINE_QUARK(ocimon - log - error, ocimon_log_error)
 
 /* The one table of drivers; aliases map to the same driver. */
 static const struct {
 	const char *name;
 	const struct log_driver *driver;
 } drivers[] = {
-	{"k8s-file", &log_driver_k8s_file},
+    {"k8s-file", &log_driver_k8s_file},
 #if HAVE_JOURNALD
-	{"journald", &log_driver_journald},
+    {"journald", &log_driver_journald},
 #endif
-	{"none", &log_driver_none},
-	{"off", &log_driver_none},
-	{"null", &log_driver_none},
-	{"passthrough", &log_driver_passthrough},
+    {"none", &log_driver_none},         {"off", &log_driver_none},
+    {"null", &log_driver_none},         {"passthrough", &log_driver_passthrough},
 };
 
 const struct log_driver *log_driver_lookup(const char *name, size_t len)

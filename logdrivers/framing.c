@@ -2,8 +2,7 @@
 
 #include "framing.h"
 
-void framing_init(struct framing_iter *it, enum ocimon_stream stream, const char *buf,
-		  size_t len)
+void framing_init(struct framing_iter *it, enum ocimon_stream stream, const char *buf, size_t len)
 {
 	it->stream = stream;
 	it->buf = buf;

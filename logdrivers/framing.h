@@ -15,8 +15,7 @@ struct framing_iter {
 	size_t pos;
 };
 
-void framing_init(struct framing_iter *it, enum ocimon_stream stream, const char *buf,
-		  size_t len);
+void framing_init(struct framing_iter *it, enum ocimon_stream stream, const char *buf, size_t len);
 
 /* Fills rec with the next record; returns false at the end of the buffer. */
 bool framing_next(struct framing_iter *it, struct log_record *rec);

@@ -9,7 +9,7 @@
 #include "framing.h"
 #include "logdriver.h"
 
-#define JOURNALD_SOCKET "/run/systemd/journal/socket"
+#define JOURNALD_SOCKET   "/run/systemd/journal/socket"
 #define JOURNALD_LINE_MAX FRAMING_MAX_RECORD
 
 struct journald_sink {
@@ -25,8 +25,7 @@ static GString *pending_for(struct journald_sink *s, enum ocimon_stream stream)
 	return s->pending[stream == OCIMON_STREAM_STDERR ? 1 : 0];
 }
 
-static struct log_sink *journald_open(const struct log_config *cfg, const char *path,
-				      GError **err)
+static struct log_sink *journald_open(const struct log_config *cfg, const char *path, GError **err)
 {
 	struct stat st;
 	if (stat(JOURNALD_SOCKET, &st) < 0) {
@@ -95,7 +94,8 @@ static gboolean journald_write(struct log_sink *sink, const struct timespec *ts,
 		GString *pend = pending_for(s, r->stream);
 		bool fits = pend->len + r->len <= JOURNALD_LINE_MAX;
 		if (!fits && pend->len > 0) {
-			gboolean ok = send_entry(s, r->stream, pend->str, pend->len, "", 0, true, err);
+			gboolean ok =
+			    send_entry(s, r->stream, pend->str, pend->len, "", 0, true, err);
 			g_string_truncate(pend, 0);
 			if (!ok)
 				return FALSE;
@@ -103,8 +103,8 @@ static gboolean journald_write(struct log_sink *sink, const struct timespec *ts,
 		if (r->partial) {
 			g_string_append_len(pend, r->data, (gssize)r->len);
 			if (pend->len >= JOURNALD_LINE_MAX) {
-				gboolean ok =
-					send_entry(s, r->stream, pend->str, pend->len, "", 0, true, err);
+				gboolean ok = send_entry(s, r->stream, pend->str, pend->len, "", 0,
+							 true, err);
 				g_string_truncate(pend, 0);
 				if (!ok)
 					return FALSE;
@@ -112,7 +112,7 @@ static gboolean journald_write(struct log_sink *sink, const struct timespec *ts,
 			continue;
 		}
 		gboolean ok =
-			send_entry(s, r->stream, pend->str, pend->len, r->data, r->len, false, err);
+		    send_entry(s, r->stream, pend->str, pend->len, r->data, r->len, false, err);
 		g_string_truncate(pend, 0);
 		if (!ok)
 			return FALSE;
@@ -150,9 +150,9 @@ static void journald_close(struct log_sink *sink)
 }
 
 const struct log_driver log_driver_journald = {
-	.name = "journald",
-	.open = journald_open,
-	.write = journald_write,
-	.flush = journald_flush,
-	.close = journald_close,
+    .name = "journald",
+    .open = journald_open,
+    .write = journald_write,
+    .flush = journald_flush,
+    .close = journald_close,
 };

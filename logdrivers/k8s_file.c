@@ -84,8 +84,9 @@ static gboolean check_allowlist(const char *path, const char *dir, GError **err)
 		return FALSE;
 	}
 	size_t n = strlen(real_dir);
-	bool inside = strncmp(real_parent, real_dir, n) == 0 &&
-		      (real_parent[n] == '\0' || real_parent[n] == '/' || strcmp(real_dir, "/") == 0);
+	bool inside =
+	    strncmp(real_parent, real_dir, n) == 0 &&
+	    (real_parent[n] == '\0' || real_parent[n] == '/' || strcmp(real_dir, "/") == 0);
 	struct stat st;
 	if (inside && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 		inside = false;
@@ -101,7 +102,8 @@ static struct log_sink *k8s_open(const struct log_config *cfg, const char *path,
 {
 	if (cfg->tag != NULL) {
 		/* conmon rejects this too (since 2020): the format has no place for a tag. */
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, EINVAL, "k8s-file doesn't support --log-tag");
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, EINVAL,
+			    "k8s-file doesn't support --log-tag");
 		return NULL;
 	}
 	if (cfg->rotate) {
@@ -133,8 +135,8 @@ static gboolean k8s_flush_buffer(struct k8s_sink *s, GError **err)
 			/* Keep what was not written at the front of the buffer. */
 			memmove(s->buf, s->buf + off, s->used - off);
 			s->used -= off;
-			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e, "Failed to write log file %s: %s",
-				    s->path, g_strerror(e));
+			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e,
+				    "Failed to write log file %s: %s", s->path, g_strerror(e));
 			return FALSE;
 		}
 		off += (size_t)n;
@@ -239,11 +241,11 @@ static void k8s_close(struct log_sink *sink)
 }
 
 const struct log_driver log_driver_k8s_file = {
-	.name = "k8s-file",
-	.needs_path = true,
-	.open = k8s_open,
-	.write = k8s_write,
-	.reopen = k8s_reopen,
-	.flush = k8s_flush,
-	.close = k8s_close,
+    .name = "k8s-file",
+    .needs_path = true,
+    .open = k8s_open,
+    .write = k8s_write,
+    .reopen = k8s_reopen,
+    .flush = k8s_flush,
+    .close = k8s_close,
 };

@@ -28,7 +28,7 @@ struct log_config {
 	const char *cid;
 	const char *name;
 	const char *tag;
-	char **labels; /* KEY=VALUE, validated */
+	char **labels;          /* KEY=VALUE, validated */
 	gint64 size_max;        /* per file; -1: none */
 	gint64 global_size_max; /* all bytes written; -1: none */
 	bool rotate;

@@ -5,8 +5,8 @@
 
 static gboolean is_known_driver_name(const char *name, size_t len)
 {
-	static const char *const all[] = {"k8s-file", "journald", "none", "off", "null",
-					  "passthrough"};
+	static const char *const all[] = {"k8s-file", "journald", "none",
+					  "off",      "null",     "passthrough"};
 	for (size_t i = 0; i < G_N_ELEMENTS(all); i++) {
 		if (strlen(all[i]) == len && memcmp(all[i], name, len) == 0)
 			return TRUE;
@@ -18,7 +18,8 @@ gboolean log_spec_parse(const char *arg, struct log_spec *out, GError **err)
 {
 	memset(out, 0, sizeof(*out));
 	if (arg == NULL || *arg == '\0') {
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1, "Log driver not provided. Use --log-path");
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
+			    "Log driver not provided. Use --log-path");
 		return FALSE;
 	}
 
@@ -42,8 +43,9 @@ gboolean log_spec_parse(const char *arg, struct log_spec *out, GError **err)
 	const struct log_driver *drv = log_driver_lookup(name, name_len);
 	if (drv == NULL) {
 		if (name_len == strlen("journald") && memcmp(name, "journald", name_len) == 0)
-			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
-				    "Include journald in compilation path to log to systemd journal");
+			g_set_error(
+			    err, OCIMON_LOG_ERROR_DOMAIN, 1,
+			    "Include journald in compilation path to log to systemd journal");
 		else
 			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1, "No such log driver %.*s",
 				    (int)name_len, name);
@@ -69,9 +71,10 @@ gboolean log_label_validate(const char *label, GError **err)
 {
 	const char *eq = strchr(label, '=');
 	if (eq == NULL || strchr(eq + 1, '=') != NULL) {
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
-			    "Container labels must be in format LABEL=VALUE (no extra '=' allowed): %s",
-			    label);
+		g_set_error(
+		    err, OCIMON_LOG_ERROR_DOMAIN, 1,
+		    "Container labels must be in format LABEL=VALUE (no extra '=' allowed): %s",
+		    label);
 		return FALSE;
 	}
 	if (eq == label) {
@@ -82,7 +85,8 @@ gboolean log_label_validate(const char *label, GError **err)
 	for (const char *p = label; p < eq; p++) {
 		if (!(g_ascii_isupper(*p) || g_ascii_isdigit(*p) || *p == '_')) {
 			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
-				    "Container label key may only contain A-Z, 0-9 and _: %s", label);
+				    "Container label key may only contain A-Z, 0-9 and _: %s",
+				    label);
 			return FALSE;
 		}
 	}

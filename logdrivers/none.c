@@ -19,8 +19,8 @@ void log_noop_close(struct log_sink *sink)
 }
 
 const struct log_driver log_driver_none = {
-	.name = "none",
-	.open = log_noop_open,
-	.write = log_noop_write,
-	.close = log_noop_close,
+    .name = "none",
+    .open = log_noop_open,
+    .write = log_noop_write,
+    .close = log_noop_close,
 };

@@ -3,9 +3,9 @@
 #include "logdriver.h"
 
 const struct log_driver log_driver_passthrough = {
-	.name = "passthrough",
-	.passthrough = true,
-	.open = log_noop_open,
-	.write = log_noop_write,
-	.close = log_noop_close,
+    .name = "passthrough",
+    .passthrough = true,
+    .open = log_noop_open,
+    .write = log_noop_write,
+    .close = log_noop_close,
 };

@@ -74,8 +74,8 @@ static void report(struct writer_entry *e, gboolean ok, GError *error)
 	}
 }
 
-void log_writer_write(struct log_writer *w, enum ocimon_stream stream, const char *buf,
-		      size_t len, const struct timespec *ts)
+void log_writer_write(struct log_writer *w, enum ocimon_stream stream, const char *buf, size_t len,
+		      const struct timespec *ts)
 {
 	struct framing_iter it;
 	struct log_record recs[BATCH];

@@ -6,8 +6,7 @@
 typedef struct log_writer log_writer;
 
 /* Parses the -l values and opens every driver. */
-struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg,
-				   GError **err);
+struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg, GError **err);
 void log_writer_free(struct log_writer *w);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(log_writer, log_writer_free)
 
@@ -16,7 +15,7 @@ bool log_writer_is_passthrough(const struct log_writer *w);
 
 /* Frames buf (read from stream at ts) and hands the records to every driver. A failing
  * driver is reported once (until it works again) and does not stop the others. */
-void log_writer_write(struct log_writer *w, enum ocimon_stream stream, const char *buf,
-		      size_t len, const struct timespec *ts);
+void log_writer_write(struct log_writer *w, enum ocimon_stream stream, const char *buf, size_t len,
+		      const struct timespec *ts);
 gboolean log_writer_reopen(struct log_writer *w, GError **err);
 void log_writer_flush(struct log_writer *w, bool final, bool sync);

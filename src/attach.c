@@ -15,7 +15,7 @@
 #include "platform.h"
 
 /* 32 KiB socket buffers: FreeBSD's 8 KiB default lost output (SPEC §2.1). */
-#define ATTACH_SOCK_BUF 32768
+#define ATTACH_SOCK_BUF  32768
 #define ATTACH_INPUT_MAX 32768
 
 struct attach_client {
@@ -129,7 +129,8 @@ static gboolean stall_check_cb(gpointer data)
 	gint64 now = g_get_monotonic_time();
 	for (guint i = 0; i < s->clients->len;) {
 		struct attach_client *c = g_ptr_array_index(s->clients, i);
-		if (c->queued > 0 && now - c->last_progress > ATTACH_STALL_SECONDS * G_USEC_PER_SEC) {
+		if (c->queued > 0 &&
+		    now - c->last_progress > ATTACH_STALL_SECONDS * G_USEC_PER_SEC) {
 			log_warning("attach client %d took no output for %d s; disconnecting it",
 				    c->fd, ATTACH_STALL_SECONDS);
 			client_drop(c, "stalled");
@@ -173,8 +174,8 @@ static char *make_socket_dir(struct monitor *m, GError **err)
 		return g_strdup(o->bundle);
 	if (g_mkdir_with_parents(o->socket_dir, 0755) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to create %s: %s",
-			    o->socket_dir, g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to create %s: %s", o->socket_dir,
+			    g_strerror(e));
 		return NULL;
 	}
 	g_autofree char *link = g_build_filename(o->socket_dir, o->cuuid, NULL);
@@ -201,16 +202,16 @@ gboolean attach_server_open(struct monitor *m, GError **err)
 	autoclose int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e,
-			    "Failed to create attach socket: %s", g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to create attach socket: %s",
+			    g_strerror(e));
 		return FALSE;
 	}
 	if (!platform_bind_in_dir(fd, dirfd, dir, "attach", 0700, err))
 		return FALSE;
 	if (listen(fd, 10) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e,
-			    "Failed to listen on %s/attach: %s", dir, g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to listen on %s/attach: %s", dir,
+			    g_strerror(e));
 		return FALSE;
 	}
 	struct attach_server *s = g_new0(struct attach_server, 1);

@@ -11,6 +11,7 @@
 #include "fdutil.h"
 #include "log.h"
 #include "monitor.h"
+#include "terminal.h"
 
 struct ctl_fifo {
 	struct monitor *m;
@@ -63,8 +64,7 @@ gboolean ctl_parse_line(const char *line, size_t len, struct ctl_message *out, G
 		return FALSE;
 	}
 	if (v[0] != CTL_RESIZE && v[0] != CTL_REOPEN_LOGS) {
-		g_set_error(err, OCIMON_ERROR, EINVAL,
-			    "ctl message type %d is unknown", v[0]);
+		g_set_error(err, OCIMON_ERROR, EINVAL, "ctl message type %d is unknown", v[0]);
 		return FALSE;
 	}
 	if (v[1] < 0 || v[1] > CTL_SIZE_MAX || v[2] < 0 || v[2] > CTL_SIZE_MAX) {
@@ -130,9 +130,8 @@ static void handle_line(const char *line, size_t len, void *user)
 			log_error("Failed to reopen logs: %s", rerr->message);
 		return;
 	}
-	/* Resizing a terminal is the interactive issue's; without a pty there is nothing to
-	 * resize, as with conmon. */
-	log_debug("resize %d x %d requested", msg.height, msg.width);
+	/* Without a pty there is nothing to resize, as with conmon. */
+	terminal_resize(m, msg.height, msg.width);
 }
 
 static gboolean fifo_readable_cb(int fd, GIOCondition cond, gpointer data)
@@ -162,8 +161,8 @@ static gboolean fifo_open(struct monitor *m, struct ctl_fifo *f, const char *nam
 	unlink(f->path);
 	if (mkfifo(f->path, 0660) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to mkfifo %s: %s",
-			    f->path, g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to mkfifo %s: %s", f->path,
+			    g_strerror(e));
 		return FALSE;
 	}
 	/* mkfifo applies the umask; podman expects 0660. */
@@ -173,8 +172,7 @@ static gboolean fifo_open(struct monitor *m, struct ctl_fifo *f, const char *nam
 		f->dummy_writer = open(f->path, O_WRONLY | O_CLOEXEC);
 	if (f->fd < 0 || f->dummy_writer < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s",
-			    f->path, g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", f->path, g_strerror(e));
 		return FALSE;
 	}
 	f->watch = g_unix_fd_add(f->fd, G_IO_IN, fifo_readable_cb, f);

@@ -14,8 +14,7 @@ static gboolean make_pipe(int fds[2], GError **err)
 {
 	if (pipe2(fds, O_CLOEXEC) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to create pipe: %s",
-			    g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to create pipe: %s", g_strerror(e));
 		return FALSE;
 	}
 	return TRUE;
@@ -98,7 +97,8 @@ void stdio_watch(struct monitor *m)
 	for (int i = 0; i < 2; i++) {
 		struct output_stream *s = &m->out[i];
 		if (s->fd >= 0 && !s->eof && s->watch == 0)
-			s->watch = g_unix_fd_add(s->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, output_cb, s);
+			s->watch =
+			    g_unix_fd_add(s->fd, G_IO_IN | G_IO_HUP | G_IO_ERR, output_cb, s);
 	}
 }
 

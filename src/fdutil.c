@@ -5,7 +5,7 @@
 #include <poll.h>
 #include <string.h>
 
-G_DEFINE_QUARK(ocimon-error, ocimon_error)
+G_DEFINE_QUARK(ocimon - error, ocimon_error)
 
 void fd_close(int *fd)
 {

@@ -19,10 +19,10 @@ gboolean ocimon_log_level_parse(const char *name, enum ocimon_log_level *out)
 		const char *name;
 		enum ocimon_log_level level;
 	} names[] = {
-		{"panic", OCIMON_LOG_ERROR}, {"fatal", OCIMON_LOG_ERROR},
-		{"error", OCIMON_LOG_ERROR}, {"warn", OCIMON_LOG_WARNING},
-		{"warning", OCIMON_LOG_WARNING}, {"info", OCIMON_LOG_INFO},
-		{"debug", OCIMON_LOG_DEBUG}, {"trace", OCIMON_LOG_TRACE},
+	    {"panic", OCIMON_LOG_ERROR},     {"fatal", OCIMON_LOG_ERROR},
+	    {"error", OCIMON_LOG_ERROR},     {"warn", OCIMON_LOG_WARNING},
+	    {"warning", OCIMON_LOG_WARNING}, {"info", OCIMON_LOG_INFO},
+	    {"debug", OCIMON_LOG_DEBUG},     {"trace", OCIMON_LOG_TRACE},
 	};
 	if (name == NULL)
 		return FALSE;

@@ -20,7 +20,7 @@ void ocimon_log_setup(enum ocimon_log_level level, gboolean use_syslog, const ch
 
 void ocimon_log(enum ocimon_log_level level, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
-#define log_error(...) ocimon_log(OCIMON_LOG_ERROR, __VA_ARGS__)
+#define log_error(...)   ocimon_log(OCIMON_LOG_ERROR, __VA_ARGS__)
 #define log_warning(...) ocimon_log(OCIMON_LOG_WARNING, __VA_ARGS__)
-#define log_info(...) ocimon_log(OCIMON_LOG_INFO, __VA_ARGS__)
-#define log_debug(...) ocimon_log(OCIMON_LOG_DEBUG, __VA_ARGS__)
+#define log_info(...)    ocimon_log(OCIMON_LOG_INFO, __VA_ARGS__)
+#define log_debug(...)   ocimon_log(OCIMON_LOG_DEBUG, __VA_ARGS__)

@@ -17,8 +17,9 @@
 #include "log.h"
 #include "parent_pipe.h"
 #include "platform.h"
-#include "runtime.h"
 #include "ctr_stdio.h"
+#include "runtime.h"
+#include "terminal.h"
 
 /* podman shows at most this much of the runtime's stderr (conmon's buffer). */
 #define RUNTIME_OUTPUT_MAX 8191
@@ -32,6 +33,7 @@ static void monitor_init(struct monitor *m, struct ocimon_options *opts)
 	m->stdin_fd = m->stdin_child = m->stdout_child = m->stderr_child = -1;
 	m->out[0].fd = m->out[1].fd = -1;
 	m->signal_fd = -1;
+	m->console_listen_fd = m->pty_master = -1;
 	m->container_pid = m->runtime_pid = -1;
 	m->container_status = -1;
 	m->inherited_fds = g_array_new(FALSE, FALSE, sizeof(int));
@@ -45,6 +47,7 @@ static void monitor_clear(struct monitor *m)
 {
 	attach_server_close(m);
 	ctl_fifos_close(m);
+	terminal_close(m);
 	stdio_close(m);
 	g_clear_pointer(&m->logs, log_writer_free);
 	if (m->signal_watch)
@@ -140,7 +143,8 @@ static void daemonize(struct monitor *m)
 	}
 	if (pid > 0) {
 		g_autoptr(GError) err = NULL;
-		if (m->opts->conmon_pidfile && !write_pid_file(m->opts->conmon_pidfile, pid, &err)) {
+		if (m->opts->conmon_pidfile &&
+		    !write_pid_file(m->opts->conmon_pidfile, pid, &err)) {
 			log_error("%s", err->message);
 			kill(pid, SIGKILL);
 			_exit(1);
@@ -249,9 +253,8 @@ static bool read_container_pid(struct monitor *m, GError **err)
 	gint64 pid;
 	g_strstrip(contents);
 	if (!g_ascii_string_to_signed(contents, 10, 1, G_MAXINT, &pid, NULL)) {
-		g_set_error(err, OCIMON_ERROR, EINVAL,
-			    "Pid file %s does not hold a pid: \"%.32s\"", m->opts->container_pidfile,
-			    contents);
+		g_set_error(err, OCIMON_ERROR, EINVAL, "Pid file %s does not hold a pid: \"%.32s\"",
+			    m->opts->container_pidfile, contents);
 		return false;
 	}
 	m->container_pid = (pid_t)pid;
@@ -301,10 +304,18 @@ static void runtime_exited(struct monitor *m, int wait_status)
 	g_autoptr(GError) err = NULL;
 	if (!read_container_pid(m, &err)) {
 		g_autofree char *text = m->runtime_output->len > 0
-						? g_strdup(m->runtime_output->str)
-						: g_strdup(err->message);
+					    ? g_strdup(m->runtime_output->str)
+					    : g_strdup(err->message);
 		log_error("Failed to read the container pid: %s", err->message);
 		sync_message_send(&m->sync_fd, key, -1, text);
+		m->status = 1;
+		g_main_loop_quit(m->loop);
+		return;
+	}
+	if (m->opts->terminal)
+		terminal_try_accept(m);
+	if (m->opts->terminal && m->pty_master < 0) {
+		sync_message_send(&m->sync_fd, key, -1, "Runtime did not set up terminal");
 		m->status = 1;
 		g_main_loop_quit(m->loop);
 		return;
@@ -430,17 +441,17 @@ static void detach_own_stdio(struct monitor *m)
 static struct log_config make_log_config(const struct ocimon_options *o)
 {
 	return (struct log_config){
-		.cid = o->cid,
-		.name = o->name,
-		.tag = o->log_tag,
-		.labels = o->log_labels,
-		.size_max = o->log_size_max,
-		.global_size_max = o->log_global_size_max,
-		.rotate = o->log_rotate,
-		.max_files = o->log_max_files,
-		.no_partial_message = o->no_container_partial_message,
-		.no_sync = o->no_sync_log,
-		.allowlist_dir = o->log_allowlist_dir,
+	    .cid = o->cid,
+	    .name = o->name,
+	    .tag = o->log_tag,
+	    .labels = o->log_labels,
+	    .size_max = o->log_size_max,
+	    .global_size_max = o->log_global_size_max,
+	    .rotate = o->log_rotate,
+	    .max_files = o->log_max_files,
+	    .no_partial_message = o->no_container_partial_message,
+	    .no_sync = o->no_sync_log,
+	    .allowlist_dir = o->log_allowlist_dir,
 	};
 }
 
@@ -468,21 +479,27 @@ static int start_runtime(struct monitor *m)
 		return fail_create(m, "%s", err->message);
 	m->signal_watch = g_unix_fd_add(m->signal_fd, G_IO_IN, signal_cb, m);
 
-	if (runtime_is_ocijail(o->runtime_path) && (o->systemd_cgroup || o->no_pivot ||
-						    o->no_new_keyring))
+	if (runtime_is_ocijail(o->runtime_path) &&
+	    (o->systemd_cgroup || o->no_pivot || o->no_new_keyring))
 		log_warning("ocijail supports none of --systemd-cgroup, --no-pivot, "
 			    "--no-new-keyring; not passing them");
 
-	g_auto(GStrv) argv = runtime_build_argv(o, NULL);
+	g_autofree char *console = NULL;
+	if (o->terminal && !passthrough) {
+		console = terminal_socket_open(m, &err);
+		if (console == NULL)
+			return fail_create(m, "%s", err->message);
+	}
+	g_auto(GStrv) argv = runtime_build_argv(o, console);
 	struct runtime_child_setup setup = {
-		.stdin_fd = passthrough ? -1 : (m->stdin_child >= 0 ? m->stdin_child : m->dev_null_r),
-		.stdout_fd = passthrough ? -1 : m->stdout_child,
-		.stderr_fd = passthrough ? -1 : m->stderr_child,
-		.chmod_stdio = !passthrough,
-		.replace_listen_pid = o->replace_listen_pid,
-		.start_fd = o->exec_attach ? m->start_fd : -1,
-		.oom_score_adj = m->oom_score_adj,
-		.restore_oom = m->have_oom_score_adj,
+	    .stdin_fd = passthrough ? -1 : (m->stdin_child >= 0 ? m->stdin_child : m->dev_null_r),
+	    .stdout_fd = passthrough ? -1 : m->stdout_child,
+	    .stderr_fd = passthrough ? -1 : m->stderr_child,
+	    .chmod_stdio = !passthrough,
+	    .replace_listen_pid = o->replace_listen_pid,
+	    .start_fd = o->exec_attach ? m->start_fd : -1,
+	    .oom_score_adj = m->oom_score_adj,
+	    .restore_oom = m->have_oom_score_adj,
 	};
 	m->runtime_pid = runtime_spawn(argv, &setup, &err);
 	if (m->runtime_pid < 0)

@@ -44,6 +44,12 @@ struct monitor {
 	guint stdin_watch;
 	bool stdin_close_requested;
 
+	/* -t: the console socket and the pty master the runtime sent through it. */
+	int console_listen_fd;
+	guint console_watch;
+	char *console_dir;
+	int pty_master;
+
 	struct log_writer *logs;
 	struct attach_server *attach;
 	struct ctl_fifos *ctl;
@@ -67,7 +73,7 @@ struct monitor {
 	bool have_oom_score_adj;
 
 	char *socket_symlink; /* without --full-attach: socket-dir/<cuuid>, removed at exit */
-	int status; /* what ocimon exits with */
+	int status;           /* what ocimon exits with */
 };
 
 /* The whole lifecycle (DESIGN.md): returns the process exit status. */

@@ -16,14 +16,14 @@ int parent_pipe_fd_from_env(const char *var, GError **err)
 	gint64 fd;
 	g_autoptr(GError) perr = NULL;
 	if (!g_ascii_string_to_signed(val, 10, 0, G_MAXINT, &fd, &perr)) {
-		g_set_error(err, OCIMON_ERROR, EINVAL,
-			    "Invalid %s value \"%s\": %s", var, val, perr->message);
+		g_set_error(err, OCIMON_ERROR, EINVAL, "Invalid %s value \"%s\": %s", var, val,
+			    perr->message);
 		return -2;
 	}
 	int r = fd_set_cloexec((int)fd, true);
 	if (r < 0) {
-		g_set_error(err, OCIMON_ERROR, -r, "%s=%d is not an open fd: %s",
-			    var, (int)fd, g_strerror(-r));
+		g_set_error(err, OCIMON_ERROR, -r, "%s=%d is not an open fd: %s", var, (int)fd,
+			    g_strerror(-r));
 		return -2;
 	}
 	return (int)fd;
@@ -58,7 +58,7 @@ void sync_message_send(int *fd, const char *key, int value, const char *message)
 	if (*fd < 0)
 		return;
 	g_autofree char *line =
-		sync_message_format(key, value, message, message ? strlen(message) : 0);
+	    sync_message_format(key, value, message, message ? strlen(message) : 0);
 	log_debug("sync message: %s", line);
 	int r = write_all(*fd, line, strlen(line));
 	if (r == -EPIPE) {

@@ -42,8 +42,7 @@ int platform_signal_source_open(const int *sigs, size_t n, GError **err)
 		sigaddset(&set, sigs[i]);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "sigprocmask: %s",
-			    g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "sigprocmask: %s", g_strerror(e));
 		return -1;
 	}
 	int kq = kqueue();
@@ -59,8 +58,7 @@ int platform_signal_source_open(const int *sigs, size_t n, GError **err)
 		if (kevent(kq, &ev, 1, NULL, 0, NULL) < 0) {
 			int e = errno;
 			close(kq);
-			g_set_error(err, OCIMON_ERROR, e, "kevent: %s",
-				    g_strerror(e));
+			g_set_error(err, OCIMON_ERROR, e, "kevent: %s", g_strerror(e));
 			return -1;
 		}
 	}
@@ -109,8 +107,7 @@ int platform_open_dir(const char *path, GError **err)
 	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", path,
-			    g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", path, g_strerror(e));
 	}
 	return fd;
 }
@@ -120,22 +117,21 @@ gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const c
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	if (strlen(name) >= sizeof(addr.sun_path)) {
-		g_set_error(err, OCIMON_ERROR, ENAMETOOLONG,
-			    "Socket name %s is too long", name);
+		g_set_error(err, OCIMON_ERROR, ENAMETOOLONG, "Socket name %s is too long", name);
 		return FALSE;
 	}
 	strcpy(addr.sun_path, name);
 	unlinkat(dirfd, name, 0);
 	if (bindat(dirfd, sock, (struct sockaddr *)&addr, SUN_LEN(&addr)) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to bind %s/%s: %s",
-			    dir_path, name, g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to bind %s/%s: %s", dir_path, name,
+			    g_strerror(e));
 		return FALSE;
 	}
 	if (fchmodat(dirfd, name, mode, AT_SYMLINK_NOFOLLOW) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to chmod %s/%s: %s",
-			    dir_path, name, g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to chmod %s/%s: %s", dir_path, name,
+			    g_strerror(e));
 		return FALSE;
 	}
 	return TRUE;

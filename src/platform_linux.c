@@ -36,15 +36,13 @@ int platform_signal_source_open(const int *sigs, size_t n, GError **err)
 		sigaddset(&set, sigs[i]);
 	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "sigprocmask: %s",
-			    g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "sigprocmask: %s", g_strerror(e));
 		return -1;
 	}
 	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "signalfd: %s",
-			    g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "signalfd: %s", g_strerror(e));
 	}
 	return fd;
 }
@@ -65,8 +63,7 @@ gboolean platform_list_open_fds(GArray *fds, GError **err)
 	DIR *d = opendir("/proc/self/fd");
 	if (d == NULL) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "opendir /proc/self/fd: %s",
-			    g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "opendir /proc/self/fd: %s", g_strerror(e));
 		return FALSE;
 	}
 	int self = dirfd(d);
@@ -87,8 +84,7 @@ int platform_open_dir(const char *path, GError **err)
 	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", path,
-			    g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", path, g_strerror(e));
 	}
 	return fd;
 }
@@ -99,11 +95,9 @@ gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const c
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	/* The short /proc path reaches a directory whose own path may be far longer than
 	 * sun_path's 108 bytes. */
-	int n = snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dirfd,
-			 name);
+	int n = snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dirfd, name);
 	if (n < 0 || (size_t)n >= sizeof(addr.sun_path)) {
-		g_set_error(err, OCIMON_ERROR, ENAMETOOLONG,
-			    "Socket name %s is too long", name);
+		g_set_error(err, OCIMON_ERROR, ENAMETOOLONG, "Socket name %s is too long", name);
 		return FALSE;
 	}
 	unlink(addr.sun_path);
@@ -111,14 +105,14 @@ gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const c
 	fchmod(sock, mode);
 	if (bind(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to bind %s/%s: %s",
-			    dir_path, name, g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to bind %s/%s: %s", dir_path, name,
+			    g_strerror(e));
 		return FALSE;
 	}
 	if (fchmodat(dirfd, name, mode, 0) < 0 && chmod(addr.sun_path, mode) < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to chmod %s/%s: %s",
-			    dir_path, name, g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to chmod %s/%s: %s", dir_path, name,
+			    g_strerror(e));
 		return FALSE;
 	}
 	return TRUE;

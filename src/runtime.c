@@ -95,8 +95,7 @@ static void runtime_child(char **argv, const struct runtime_child_setup *s)
 
 	/* systemd socket activation: the runtime must see itself as the listener. */
 	const char *listen_pid = getenv("LISTEN_PID");
-	if (listen_pid != NULL &&
-	    (s->replace_listen_pid || atoi(listen_pid) == (int)getppid())) {
+	if (listen_pid != NULL && (s->replace_listen_pid || atoi(listen_pid) == (int)getppid())) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "%d", (int)getpid());
 		setenv("LISTEN_PID", buf, 1);
@@ -130,8 +129,7 @@ pid_t runtime_spawn(char **argv, const struct runtime_child_setup *setup, GError
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to fork %s: %s",
-			    argv[0], g_strerror(e));
+		g_set_error(err, OCIMON_ERROR, e, "Failed to fork %s: %s", argv[0], g_strerror(e));
 		return -1;
 	}
 	if (pid == 0)

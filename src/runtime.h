@@ -19,8 +19,8 @@ struct runtime_child_setup {
 	int stdin_fd, stdout_fd, stderr_fd; /* dup'ed onto 0-2; -1 keeps the inherited one */
 	bool chmod_stdio;                   /* fchmod 0777 the pipes so any user can reopen them */
 	bool replace_listen_pid;
-	int start_fd;       /* exec-attach: wait for a second byte here before exec; else -1 */
-	int oom_score_adj;  /* restored in the child */
+	int start_fd;      /* exec-attach: wait for a second byte here before exec; else -1 */
+	int oom_score_adj; /* restored in the child */
 	bool restore_oom;
 };
 

@@ -30,8 +30,9 @@ END_TEST
 START_TEST(test_malformed)
 {
 	struct ctl_message m;
-	const char *bad[] = {"", "1", "1 2", "1 2 3 4", "x 1 2", "1 2 y", "3 0 0", "0 1 1",
-			     "1 -1 5", "1 5 1001", "1 99999999999 1", "1 2 3x", "-1 2 3"};
+	const char *bad[] = {"",      "1",     "1 2",    "1 2 3 4",  "x 1 2",           "1 2 y",
+			     "3 0 0", "0 1 1", "1 -1 5", "1 5 1001", "1 99999999999 1", "1 2 3x",
+			     "-1 2 3"};
 	for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
 		ck_assert_msg(!parse(bad[i], &m), "accepted \"%s\"", bad[i]);
 	g_autoptr(GError) err = NULL;

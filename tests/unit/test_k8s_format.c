@@ -59,8 +59,8 @@ START_TEST(test_driver_writes_cri_lines)
 	struct log_sink *s = log_driver_k8s_file.open(&cfg, path, &err);
 	ck_assert_ptr_nonnull(s);
 	struct log_record recs[] = {
-		{OCIMON_STREAM_STDOUT, false, "hello\n", 6},
-		{OCIMON_STREAM_STDERR, true, "part", 4},
+	    {OCIMON_STREAM_STDOUT, false, "hello\n", 6},
+	    {OCIMON_STREAM_STDERR, true, "part", 4},
 	};
 	struct timespec ts = {.tv_sec = 1795370400, .tv_nsec = 1};
 	ck_assert(log_driver_k8s_file.write(s, &ts, recs, 2, &err));

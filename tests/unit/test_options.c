@@ -23,14 +23,44 @@ static char *run(struct ocimon_options *o, const char *const *args)
 
 START_TEST(test_podman_create_args)
 {
-	const char *args[] = {"ocimon", "--api-version", "1", "-c", "cid1", "-u", "cid1", "-r",
-			      "/bin/true", "-b", "/b", "-p", "/b/pidfile", "-n", "name",
-			      "--exit-dir", "/e", "--full-attach", "-l", "k8s-file:/b/ctr.log",
-			      "--log-level", "warning", "--runtime-arg", "--log-format=json",
-			      "--runtime-arg", "--log", "--runtime-arg=/b/oci-log",
-			      "--conmon-pidfile", "/b/conmon.pid", "--exit-command",
-			      "/usr/bin/podman", "--exit-command-arg", "--root",
-			      "--exit-command-arg", "", "--exit-command-arg", "cid1", NULL};
+	const char *args[] = {"ocimon",
+			      "--api-version",
+			      "1",
+			      "-c",
+			      "cid1",
+			      "-u",
+			      "cid1",
+			      "-r",
+			      "/bin/true",
+			      "-b",
+			      "/b",
+			      "-p",
+			      "/b/pidfile",
+			      "-n",
+			      "name",
+			      "--exit-dir",
+			      "/e",
+			      "--full-attach",
+			      "-l",
+			      "k8s-file:/b/ctr.log",
+			      "--log-level",
+			      "warning",
+			      "--runtime-arg",
+			      "--log-format=json",
+			      "--runtime-arg",
+			      "--log",
+			      "--runtime-arg=/b/oci-log",
+			      "--conmon-pidfile",
+			      "/b/conmon.pid",
+			      "--exit-command",
+			      "/usr/bin/podman",
+			      "--exit-command-arg",
+			      "--root",
+			      "--exit-command-arg",
+			      "",
+			      "--exit-command-arg",
+			      "cid1",
+			      NULL};
 	struct ocimon_options o;
 	g_autofree char *err = run(&o, args);
 	ck_assert_ptr_null(err);
@@ -93,8 +123,8 @@ START_TEST(test_validation_errors)
 	expect_error(exec_restore, "Cannot use 'exec' and 'restore' at the same time");
 	const char *attach_no_exec[] = {BASE, "--exec-attach", "--api-version", NULL};
 	expect_error(attach_no_exec, "Attach can only be specified with exec");
-	const char *attach_legacy[] = {BASE, "-e", "--exec-attach", "--exec-process-spec", "/s",
-				       NULL};
+	const char *attach_legacy[] = {BASE, "-e", "--exec-attach", "--exec-process-spec",
+				       "/s", NULL};
 	expect_error(attach_legacy, "Attach can only be specified for a non-legacy exec session");
 	const char *exec_no_spec[] = {BASE, "-e", NULL};
 	expect_error(exec_no_spec, "Exec process spec path not provided. Use --exec-process-spec");
@@ -111,8 +141,9 @@ END_TEST
 
 START_TEST(test_legacy_exec_needs_no_cuuid)
 {
-	const char *args[] = {"ocimon", "-c", "x", "-r", "/bin/true", "-l", "none", "-e",
-			      "--exec-process-spec", "/s", NULL};
+	const char *args[] = {
+	    "ocimon", "-c", "x", "-r", "/bin/true", "-l", "none", "-e", "--exec-process-spec",
+	    "/s",     NULL};
 	struct ocimon_options o;
 	g_autofree char *err = run(&o, args);
 	ck_assert_ptr_null(err);
@@ -141,10 +172,10 @@ START_TEST(test_log_levels)
 	static const struct {
 		const char *name;
 		enum ocimon_log_level level;
-	} cases[] = {{"trace", OCIMON_LOG_TRACE}, {"debug", OCIMON_LOG_DEBUG},
-		     {"info", OCIMON_LOG_INFO},   {"warn", OCIMON_LOG_WARNING},
+	} cases[] = {{"trace", OCIMON_LOG_TRACE},     {"debug", OCIMON_LOG_DEBUG},
+		     {"info", OCIMON_LOG_INFO},       {"warn", OCIMON_LOG_WARNING},
 		     {"warning", OCIMON_LOG_WARNING}, {"error", OCIMON_LOG_ERROR},
-		     {"fatal", OCIMON_LOG_ERROR}, {"panic", OCIMON_LOG_ERROR}};
+		     {"fatal", OCIMON_LOG_ERROR},     {"panic", OCIMON_LOG_ERROR}};
 	for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
 		enum ocimon_log_level l;
 		ck_assert(ocimon_log_level_parse(cases[i].name, &l));
@@ -160,20 +191,75 @@ START_TEST(test_every_flag_accepted)
 {
 	/* Every flag of SPEC §1.2, in the forms podman and CRI-O pass them. */
 	const char *args[] = {BASE,
-			      "-t", "-i", "--leave-stdin-open", "--syslog", "-s", "--no-pivot",
-			      "--no-new-keyring", "--replace-listen-pid", "--sync", "--no-sync-log",
-			      "--full-attach", "--no-container-partial-message",
-			      "--name", "n", "-b", "/b", "--persist-dir", "/p", "-p", "/p/pid",
-			      "-P", "/p/conmon.pid", "--pidfile", "/p/pid2", "--exit-dir", "/e",
-			      "--exit-command", "/x", "--exit-command-arg", "a", "--exit-delay", "3",
-			      "--socket-dir-path", "/s", "--log-level", "debug", "--log-size-max",
-			      "1000", "--log-global-size-max", "2000", "--log-max-files", "3",
-			      "--log-allowlist-dir", "/tmp", "--runtime-arg", "--root=/r",
-			      "--runtime-opt", "--preserve-fds", "--runtime-opt", "2",
-			      "--restore-arg", "--tcp-established", "--sdnotify-socket=/n",
-			      "--timeout=5", "-T", "6", "--conmon-pidfile", "/c", "--container-pidfile",
-			      "/cp", "--cid", "abc", "--cuuid", "abc", "--runtime", "/bin/true",
-			      "--log-path", "none", NULL};
+			      "-t",
+			      "-i",
+			      "--leave-stdin-open",
+			      "--syslog",
+			      "-s",
+			      "--no-pivot",
+			      "--no-new-keyring",
+			      "--replace-listen-pid",
+			      "--sync",
+			      "--no-sync-log",
+			      "--full-attach",
+			      "--no-container-partial-message",
+			      "--name",
+			      "n",
+			      "-b",
+			      "/b",
+			      "--persist-dir",
+			      "/p",
+			      "-p",
+			      "/p/pid",
+			      "-P",
+			      "/p/conmon.pid",
+			      "--pidfile",
+			      "/p/pid2",
+			      "--exit-dir",
+			      "/e",
+			      "--exit-command",
+			      "/x",
+			      "--exit-command-arg",
+			      "a",
+			      "--exit-delay",
+			      "3",
+			      "--socket-dir-path",
+			      "/s",
+			      "--log-level",
+			      "debug",
+			      "--log-size-max",
+			      "1000",
+			      "--log-global-size-max",
+			      "2000",
+			      "--log-max-files",
+			      "3",
+			      "--log-allowlist-dir",
+			      "/tmp",
+			      "--runtime-arg",
+			      "--root=/r",
+			      "--runtime-opt",
+			      "--preserve-fds",
+			      "--runtime-opt",
+			      "2",
+			      "--restore-arg",
+			      "--tcp-established",
+			      "--sdnotify-socket=/n",
+			      "--timeout=5",
+			      "-T",
+			      "6",
+			      "--conmon-pidfile",
+			      "/c",
+			      "--container-pidfile",
+			      "/cp",
+			      "--cid",
+			      "abc",
+			      "--cuuid",
+			      "abc",
+			      "--runtime",
+			      "/bin/true",
+			      "--log-path",
+			      "none",
+			      NULL};
 	struct ocimon_options o;
 	g_autofree char *err = run(&o, args);
 	ck_assert_msg(err == NULL, "%s", err);
@@ -192,8 +278,10 @@ END_TEST
 START_TEST(test_help_lists_everything)
 {
 	g_autofree char *help = ocimon_options_help();
-	const char *must[] = {"--api-version", "--log-rotate", "--full-attach", "journald",
-			      "--exit-delay", "--log-label", "--persist-dir", "--sdnotify-socket",
+	const char *must[] = {"--api-version",         "--log-rotate",
+			      "--full-attach",         "journald",
+			      "--exit-delay",          "--log-label",
+			      "--persist-dir",         "--sdnotify-socket",
 			      "--log-global-size-max", "--no-container-partial-message"};
 	for (size_t i = 0; i < G_N_ELEMENTS(must); i++)
 		ck_assert_msg(strstr(help, must[i]) != NULL, "help lacks %s", must[i]);

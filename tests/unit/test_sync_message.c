@@ -23,8 +23,9 @@ END_TEST
 
 START_TEST(test_error_message_escaping)
 {
-	expect("data", -1, "a \"b\" \\ c/d\n\t\r\b\f", "{\"data\": -1, \"message\": \"a \\\"b\\\" "
-						       "\\\\ c\\/d\\n\\t\\r\\b\\f\"}\n");
+	expect("data", -1, "a \"b\" \\ c/d\n\t\r\b\f",
+	       "{\"data\": -1, \"message\": \"a \\\"b\\\" "
+	       "\\\\ c\\/d\\n\\t\\r\\b\\f\"}\n");
 	expect("data", -1, "\x01x", "{\"data\": -1, \"message\": \"\\u0001x\"}\n");
 	/* UTF-8 is passed through; invalid bytes become U+FFFD. */
 	expect("data", -1, "caf\xc3\xa9", "{\"data\": -1, \"message\": \"caf\xc3\xa9\"}\n");
