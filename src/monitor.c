@@ -589,6 +589,13 @@ static int lifecycle(struct monitor *m)
 	platform_set_oom_score_adj(-1000);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Log errors (bad -l, unwritable path) fail before we daemonize, so our exit status
+	 * says so too, as with conmon. */
+	struct log_config cfg = make_log_config(o);
+	m->logs = log_writer_open(o->log_paths, &cfg, &err);
+	if (m->logs == NULL)
+		return fail_create(m, "%s", err->message);
+
 	if (wait_start_pipe(m) < 0 || open_dev_null(m) < 0)
 		return 1;
 	if (!o->sync)
@@ -596,10 +603,6 @@ static int lifecycle(struct monitor *m)
 	else if (o->conmon_pidfile && !write_pid_file(o->conmon_pidfile, getpid(), &err))
 		return fail_create(m, "%s", err->message);
 
-	struct log_config cfg = make_log_config(o);
-	m->logs = log_writer_open(o->log_paths, &cfg, &err);
-	if (m->logs == NULL)
-		return fail_create(m, "%s", err->message);
 	if (!log_writer_is_passthrough(m->logs))
 		detach_own_stdio(m);
 	if (setsid() < 0 && o->sync == FALSE)

@@ -1,0 +1,314 @@
+#!/bin/bash
+# The monitor driven directly, as podman drives it, with runc and a busybox OCI bundle:
+# oci_driver (tests/integration/oci_driver.c) plays podman's part of the handshake.
+# Test helpers are called through check/wait_for, which shellcheck cannot see.
+# shellcheck disable=SC2317
+set -uo pipefail
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
+t_setup nopodman
+
+[[ -x $OCIMON ]] || die "monitor $OCIMON not found or not executable (build first)"
+make_rootfs >/dev/null
+ROOTFS=$OCIMON_IMAGE_DIR/rootfs
+W=$T_WORK
+RUNC_ROOT=$W/runc
+EXITS=$W/exits
+mkdir -p "$RUNC_ROOT" "$EXITS"
+
+# The driver: the one meson built, else compile it here.
+DRIVER=${OCI_DRIVER:-}
+if [[ -z $DRIVER ]]; then
+    for d in "$OCIMON_REPO/build/tests/integration/oci_driver" "$OCIMON_REPO/build/tests/oci_driver"; do
+        [[ -x $d ]] && DRIVER=$d && break
+    done
+fi
+if [[ -z $DRIVER ]]; then
+    DRIVER=$W/oci_driver
+    gcc -std=gnu11 -Wall -Werror -O2 -o "$DRIVER" "$(dirname "$0")/oci_driver.c" ||
+        die "cannot compile oci_driver.c"
+fi
+
+runc_() { "$RUNC" --root "$RUNC_ROOT" "$@"; }
+
+IDS=()
+direct_cleanup() {
+    local id p exe
+    exe=$(readlink -f "$OCIMON")
+    for id in "${IDS[@]}"; do
+        runc_ kill "$id" KILL >/dev/null 2>&1
+        runc_ delete -f "$id" >/dev/null 2>&1
+        for p in $(cat "$W/b/$id/conmon.pid" 2>/dev/null) $(sed -n 's/^oci_driver: monitor pid //p' "$W/$id.err" 2>/dev/null); do
+            if proc_alive "$p" && [[ $(real_exe "$p") == "$exe" ]]; then
+                kill -KILL "$p" 2>/dev/null
+            fi
+        done
+    done
+}
+t_on_exit direct_cleanup
+
+# json_str S: S as a JSON string.
+json_str() {
+    local s=$1
+    s=${s//\\/\\\\}
+    s=${s//\"/\\\"}
+    s=${s//$'\n'/\\n}
+    s=${s//$'\t'/\\t}
+    printf '"%s"' "$s"
+}
+
+# make_bundle ID [--hostpid] -- ARGS...: $W/b/ID with a config.json for runc.
+make_bundle() {
+    local id=$1 pidns='{ "type": "pid" },' args="" a b
+    shift
+    if [[ $1 == --hostpid ]]; then
+        pidns=""
+        shift
+    fi
+    [[ $1 == -- ]] && shift
+    for a in "$@"; do
+        args+="${args:+, }$(json_str "$a")"
+    done
+    b=$W/b/$id
+    rm -rf "$b"
+    mkdir -p "$b" "$W/persist/$id"
+    cat >"$b/config.json" <<EOF
+{
+  "ociVersion": "1.0.2",
+  "process": {
+    "terminal": false,
+    "user": { "uid": 0, "gid": 0 },
+    "args": [ $args ],
+    "env": [ "PATH=/bin", "HOME=/root" ],
+    "cwd": "/",
+    "capabilities": {
+      "bounding": [ "CAP_KILL", "CAP_NET_BIND_SERVICE" ],
+      "effective": [ "CAP_KILL", "CAP_NET_BIND_SERVICE" ],
+      "permitted": [ "CAP_KILL", "CAP_NET_BIND_SERVICE" ]
+    },
+    "rlimits": [
+      { "type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024 },
+      { "type": "RLIMIT_NPROC", "hard": 1024, "soft": 1024 }
+    ],
+    "noNewPrivileges": true
+  },
+  "root": { "path": "$ROOTFS", "readonly": true },
+  "hostname": "ocimon-direct",
+  "mounts": [
+    { "destination": "/proc", "type": "proc", "source": "proc" },
+    { "destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+      "options": [ "nosuid", "strictatime", "mode=755", "size=65536k" ] },
+    { "destination": "/dev/pts", "type": "devpts", "source": "devpts",
+      "options": [ "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620" ] },
+    { "destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+      "options": [ "nosuid", "nodev", "mode=1777" ] },
+    { "destination": "/sys", "type": "sysfs", "source": "sysfs",
+      "options": [ "nosuid", "noexec", "nodev", "ro" ] }
+  ],
+  "linux": {
+    "resources": { "devices": [ { "allow": false, "access": "rwm" } ] },
+    "namespaces": [
+      $pidns
+      { "type": "network" },
+      { "type": "ipc" },
+      { "type": "uts" },
+      { "type": "mount" }
+    ],
+    "maskedPaths": [ "/proc/kcore", "/proc/keys", "/proc/timer_list", "/sys/firmware" ],
+    "readonlyPaths": [ "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" ]
+  }
+}
+EOF
+}
+
+# monitor_args ID: the arguments podman passes (plus --persist-dir, as podman 5 does and
+# --runtime-arg --root=DIR so runc keeps its state here).
+monitor_args() {
+    local id=$1 b=$W/b/$1
+    printf '%s\n' --api-version 1 -c "$id" -u "$id" -r "$RUNC" -b "$b" -p "$b/pidfile" \
+        -n "name-$id" --exit-dir "$EXITS" --full-attach -l "k8s-file:$b/ctr.log" \
+        --log-level warning --conmon-pidfile "$b/conmon.pid" --persist-dir "$W/persist/$id" \
+        --runtime-arg "--root=$RUNC_ROOT"
+}
+
+# start_monitor ID [DRIVER-OPTS...] -- [EXTRA MONITOR ARGS...]: run the driver in the
+# foreground; output in $W/ID.out and $W/ID.err, its exit code in DRV_RC.
+start_monitor() {
+    local id=$1 dopts=() margs=()
+    shift
+    while [[ $# -gt 0 && $1 != -- ]]; do
+        dopts+=("$1")
+        shift
+    done
+    [[ ${1:-} == -- ]] && shift
+    mapfile -t margs < <(monitor_args "$id")
+    DRV_RC=0
+    "$DRIVER" -t 30 "${dopts[@]}" -- "$OCIMON" "${margs[@]}" "$@" >"$W/$id.out" 2>"$W/$id.err" || DRV_RC=$?
+}
+
+file_exists() { [[ -e $1 ]]; }
+# exact_content NAME FILE VALUE: FILE holds VALUE and nothing else (no newline).
+exact_content() {
+    local got
+    got=$(cat "$2" 2>/dev/null)
+    if [[ $got == "$3" && $(wc -c <"$2") -eq ${#3} ]]; then
+        pass "$1"
+    else
+        fail "$1" "$2: '$(t_show "$got")' ($(wc -c <"$2" 2>/dev/null) bytes), want '$3' without newline"
+    fi
+}
+
+# --- create, start, exit: the whole life of one container ------------------------------------
+id=ocimon-direct-ok
+IDS+=("$id")
+b=$W/b/$id
+make_bundle "$id" -- sh -c 'echo hello; echo oops >&2; sleep 1; exit 3'
+start_monitor "$id" -- --runtime-arg --log-format=json --runtime-arg --log "--runtime-arg=$b/oci-log" \
+    --exit-command "$(command -v touch)" --exit-command-arg "$b/exit-command-ran"
+msg=$(cat "$W/$id.out")
+assert_eq "create: driver got a message" 0 "$DRV_RC"
+assert_match "create: sync message is {\"data\": PID}" '^\{"data": [0-9]+\}$' "$msg"
+cpid=$(sed -E 's/^\{"data": ([0-9]+)\}$/\1/' <<<"$msg")
+assert_eq "create: sync pid = runtime pid file" "$(cat "$b/pidfile" 2>/dev/null)" "$cpid"
+assert_contains "create: first monitor process exits 0 (daemonized)" "exited with status 0" "$(cat "$W/$id.err")"
+mpid=$(cat "$b/conmon.pid" 2>/dev/null)
+assert_match "create: conmon pid file holds a pid" '^[0-9]+$' "$mpid"
+exact_content "create: conmon pid file has no newline" "$b/conmon.pid" "$mpid"
+check "create: daemonized monitor alive" proc_alive "$mpid"
+assert_eq "create: daemon runs the monitor binary" "$(readlink -f "$OCIMON")" "$(real_exe "$mpid")"
+first=$(sed -n 's/^oci_driver: monitor pid //p' "$W/$id.err")
+assert_ne "create: pid file names the daemon, not the first process" "$first" "$mpid"
+check "create: attach socket in the bundle" test -S "$b/attach"
+check "create: ctl FIFO in the bundle" test -p "$b/ctl"
+check "create: winsz FIFO in the bundle" test -p "$b/winsz"
+assert_match "create: runc state is created" '"status": "created"' "$(runc_ state "$id" 2>&1)"
+check "start: runc start" runc_ start "$id"
+check "exit: exit file appears (10 s)" wait_for 10 file_exists "$EXITS/$id"
+exact_content "exit: exit file = 3, no newline" "$EXITS/$id" 3
+exact_content "exit: persist-dir/exit = 3, no newline" "$W/persist/$id/exit" 3
+log=$(cat "$b/ctr.log" 2>/dev/null)
+assert_match "log: stdout CRI line" '(^|'$'\n'')[^ ]+ stdout F hello('$'\n''|$)' "$log"
+assert_match "log: stderr CRI line" '(^|'$'\n'')[^ ]+ stderr F oops('$'\n''|$)' "$log"
+assert_match "log: timestamp format" \
+    '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{9}([+-][0-9]{2}:[0-9]{2}|Z) ' "$log"
+check "exit: exit command ran (10 s)" wait_for 10 file_exists "$b/exit-command-ran"
+check "exit: monitor gone (10 s)" wait_for 10 eval "! proc_alive $mpid"
+check "exit: runc delete" runc_ delete "$id"
+
+# --- the runtime fails: {"data": -1, "message": ...} -----------------------------------------
+id=ocimon-direct-nobin
+IDS+=("$id")
+make_bundle "$id" -- /no/such/binary
+start_monitor "$id"
+msg=$(cat "$W/$id.out")
+assert_eq "create failure: driver got a message" 0 "$DRV_RC"
+assert_match "create failure: {\"data\": -1, \"message\": \"...\"}" '^\{"data": -1, "message": ".+"\}$' "$msg"
+# JSON may escape "/" as "\/" (conmon 2.2 does): undo that before looking for the path.
+assert_contains "create failure: message names the binary" "/no/such/binary" "${msg//\\\//\/}"
+check "create failure: no monitor remains (10 s)" wait_for 10 no_monitor_for "$id"
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- --sync: the monitor stays in the foreground ---------------------------------------------
+id=ocimon-direct-sync
+IDS+=("$id")
+make_bundle "$id" -- sh -c 'echo synced; exit 5'
+mapfile -t margs < <(monitor_args "$id")
+"$DRIVER" -t 30 -w -- "$OCIMON" "${margs[@]}" --sync >"$W/$id.out" 2>"$W/$id.err" &
+drv=$!
+has_line() { [[ $(wc -l <"$W/$id.out") -ge 1 ]]; }
+check "sync: first message arrives (30 s)" wait_for 30 has_line
+assert_match "sync: message is {\"data\": PID}" '^\{"data": [0-9]+\}$' "$(head -n 1 "$W/$id.out")"
+spid=$(sed -n 's/^oci_driver: monitor pid //p' "$W/$id.err")
+check "sync: the monitor we started is still running" proc_alive "$spid"
+assert_not_contains "sync: the monitor has not exited" "exited with status" "$(cat "$W/$id.err")"
+check "sync: runc start" runc_ start "$id"
+drc=0
+wait_for_pid() { ! kill -0 "$drv" 2>/dev/null; }
+if wait_for 30 wait_for_pid; then
+    wait "$drv" || drc=$?
+    assert_eq "sync: driver saw EOF and the monitor exit" 0 "$drc"
+else
+    kill "$drv" 2>/dev/null
+    fail "sync: driver saw EOF and the monitor exit" "driver still running after 30 s"
+fi
+assert_contains "sync: monitor exits with the container's status" "monitor $spid exited with status 5" "$(cat "$W/$id.err")"
+exact_content "sync: exit file = 5" "$EXITS/$id" 5
+assert_match "sync: log has the output" '[^ ]+ stdout F synced' "$(cat "$W/b/$id/ctr.log" 2>/dev/null)"
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- without --api-version the key is "pid" (CRI-O's legacy mode) ----------------------------
+id=ocimon-direct-legacy
+IDS+=("$id")
+b=$W/b/$id
+make_bundle "$id" -- true
+mapfile -t margs < <(monitor_args "$id")
+margs=("${margs[@]:2}") # drop "--api-version 1"
+DRV_RC=0
+"$DRIVER" -t 30 -- "$OCIMON" "${margs[@]}" >"$W/$id.out" 2>"$W/$id.err" || DRV_RC=$?
+assert_eq "legacy: driver got a message" 0 "$DRV_RC"
+assert_match "legacy: sync message is {\"pid\": PID}" '^\{"pid": [0-9]+\}$' "$(cat "$W/$id.out")"
+check "legacy: runc start" runc_ start "$id"
+check "legacy: exit file (10 s)" wait_for 10 file_exists "$EXITS/$id"
+exact_content "legacy: exit file = 0" "$EXITS/$id" 0
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- killed by a signal: 128 + signal ----------------------------------------------------------
+id=ocimon-direct-kill
+IDS+=("$id")
+make_bundle "$id" --hostpid -- sh -c 'kill -9 $$'
+start_monitor "$id"
+assert_match "signal: created" '^\{"data": [0-9]+\}$' "$(cat "$W/$id.out")"
+check "signal: runc start" runc_ start "$id"
+check "signal: exit file (10 s)" wait_for 10 file_exists "$EXITS/$id"
+exact_content "signal: exit file = 137" "$EXITS/$id" 137
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- volume through the k8s-file log -----------------------------------------------------------
+id=ocimon-direct-seq
+IDS+=("$id")
+b=$W/b/$id
+make_bundle "$id" -- sh -c 'seq 1 100000; seq 1 20000 >&2'
+start_monitor "$id"
+check "seq: runc start" runc_ start "$id"
+check "seq: exit file (30 s)" wait_for 30 file_exists "$EXITS/$id"
+# Reassemble the log: P records continue on the next record of the same stream.
+cri_stream() {
+    awk -v want="$2" '{
+        off = length($1) + length($2) + length($3) + 4
+        if ($2 != want) next
+        msg = substr($0, off)
+        if ($3 == "P") printf "%s", msg; else print msg
+    }' "$1"
+}
+if cmp -s <(cri_stream "$b/ctr.log" stdout) <(seq 1 100000); then
+    pass "seq: stdout in the log equals seq 1 100000"
+else
+    fail "seq: stdout in the log equals seq 1 100000" "$(cri_stream "$b/ctr.log" stdout | wc -l) lines"
+fi
+if cmp -s <(cri_stream "$b/ctr.log" stderr) <(seq 1 20000); then
+    pass "seq: stderr in the log equals seq 1 20000"
+else
+    fail "seq: stderr in the log equals seq 1 20000" "$(cri_stream "$b/ctr.log" stderr | wc -l) lines"
+fi
+bad=$(grep -cvE '^[^ ]+ (stdout|stderr) [PF] ' "$b/ctr.log")
+assert_eq "seq: every log line is a CRI record" 0 "$bad"
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- --timeout: the container is killed --------------------------------------------------------
+id=ocimon-direct-timeout
+IDS+=("$id")
+make_bundle "$id" -- sleep 60
+start_monitor "$id" -- --timeout 2
+check "timeout: created" test "$DRV_RC" -eq 0
+t0=$(now_ms)
+runc_ start "$id"
+check "timeout: exit file within 6 s" wait_for 6 file_exists "$EXITS/$id"
+t1=$(now_ms)
+assert_le "timeout: killed after about 2 s" 6000 $((t1 - t0))
+exact_content "timeout: exit file = -1" "$EXITS/$id" -1
+check "timeout: no monitor remains (10 s)" wait_for 10 no_monitor_for "$id"
+stopped() { [[ $(runc_ state "$id" 2>/dev/null) != *'"status": "running"'* ]]; }
+check "timeout: container no longer running" wait_for 5 stopped
+runc_ delete -f "$id" >/dev/null 2>&1
+
+t_finish
