@@ -17,6 +17,8 @@
  *   -t SECS  time limit for each wait (monitor exit, first message, EOF); default 30
  *   -w       after the first line, wait for EOF on the sync socket (the monitor is done)
  *            and print whatever else arrives, verbatim
+ *   -F PATH  also pass PATH, opened read-only, as fd 5 (like podman's reserved host ports:
+ *            the monitor must close it before it writes the exit files)
  *   -S       sync mode: do not wait for the monitor to exit before reading (implied when
  *            the monitor arguments contain --sync); with -w its exit status is reported
  *            once the sync socket reaches EOF
@@ -51,7 +53,7 @@ static const char *prog = "oci_driver";
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: %s [-t SECS] [-w] [-S] -- MONITOR [ARGS...]\n", prog);
+	fprintf(stderr, "usage: %s [-t SECS] [-w] [-S] [-F PATH] -- MONITOR [ARGS...]\n", prog);
 	exit(2);
 }
 
@@ -140,11 +142,14 @@ static ssize_t recv_packet(int fd, char *buf, size_t size, long long deadline)
 	}
 }
 
-static void child_exec(int sync_end, int start_end, char **argv)
+#define EXTRA_FD 5
+
+static void child_exec(int sync_end, int start_end, int extra, char **argv)
 {
 	/* Move both ends above the target numbers first, so dup2 never clobbers one. */
 	int a = fcntl(sync_end, F_DUPFD_CLOEXEC, 100);
 	int b = fcntl(start_end, F_DUPFD_CLOEXEC, 100);
+	int c = extra >= 0 ? fcntl(extra, F_DUPFD_CLOEXEC, 100) : -1;
 	int devnull, fd;
 	long maxfd;
 
@@ -157,11 +162,15 @@ static void child_exec(int sync_end, int start_end, char **argv)
 		fprintf(stderr, "%s: /dev/null: %s\n", prog, strerror(errno));
 		_exit(127);
 	}
-	/* Nothing else above the two pipes, as with Go's exec.Cmd. */
+	if (c >= 0 && dup2(c, EXTRA_FD) < 0) {
+		fprintf(stderr, "%s: dup extra fd: %s\n", prog, strerror(errno));
+		_exit(127);
+	}
+	/* Nothing else above the pipes (and the extra fd), as with Go's exec.Cmd. */
 	maxfd = sysconf(_SC_OPEN_MAX);
 	if (maxfd < 0 || maxfd > 65536)
 		maxfd = 65536;
-	for (fd = START_FD + 1; fd < maxfd; fd++)
+	for (fd = (c >= 0 ? EXTRA_FD : START_FD) + 1; fd < maxfd; fd++)
 		close(fd);
 
 	if (setenv("_OCI_SYNCPIPE", "3", 1) < 0 || setenv("_OCI_STARTPIPE", "4", 1) < 0) {
@@ -185,8 +194,9 @@ int main(int argc, char **argv)
 	char *nl = NULL;
 	pid_t pid;
 	int reaped = 0, rc = 0;
+	int extra = -1;
 
-	while ((opt = getopt(argc, argv, "+t:wS")) != -1) {
+	while ((opt = getopt(argc, argv, "+t:wSF:")) != -1) {
 		switch (opt) {
 		case 't': {
 			char *end;
@@ -200,6 +210,13 @@ int main(int argc, char **argv)
 			break;
 		case 'S':
 			sync_mode = 1;
+			break;
+		case 'F':
+			extra = open(optarg, O_RDONLY | O_CLOEXEC);
+			if (extra < 0) {
+				fprintf(stderr, "%s: %s: %s\n", prog, optarg, strerror(errno));
+				return 2;
+			}
 			break;
 		default:
 			usage();
@@ -226,7 +243,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (pid == 0)
-		child_exec(sync_sv[1], start_sv[1], &argv[optind]);
+		child_exec(sync_sv[1], start_sv[1], extra, &argv[optind]);
 
 	close(sync_sv[1]);
 	close(start_sv[1]);

@@ -311,4 +311,76 @@ stopped() { [[ $(runc_ state "$id" 2>/dev/null) != *'"status": "running"'* ]]; }
 check "timeout: container no longer running" wait_for 5 stopped
 runc_ delete -f "$id" >/dev/null 2>&1
 
+# --- fds inherited from podman (reserved host ports) are closed before the exit files -------
+id=ocimon-direct-fds
+IDS+=("$id")
+b=$W/b/$id
+echo held >"$W/held-$id"
+make_bundle "$id" -- sh -c 'sleep 1; exit 2'
+start_monitor "$id" -F "$W/held-$id" -- --exit-command /bin/sleep --exit-command-arg 3
+mpid=$(cat "$b/conmon.pid" 2>/dev/null)
+holds() { ls -l "/proc/$mpid/fd" 2>/dev/null | grep -q -- "held-$id"; }
+check "fds: monitor holds the inherited fd while the container runs" holds
+check "fds: runc start" runc_ start "$id"
+check "fds: exit file (10 s)" wait_for 10 file_exists "$EXITS/$id"
+check "fds: monitor still alive (running the exit command)" proc_alive "$mpid"
+check "fds: inherited fd closed before the exit file was written" eval '! holds'
+exact_content "fds: exit file = 2" "$EXITS/$id" 2
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- SIGTERM to the monitor goes to the container ---------------------------------------------
+id=ocimon-direct-sigterm
+IDS+=("$id")
+b=$W/b/$id
+make_bundle "$id" -- sh -c 'trap "echo got-term; exit 9" TERM; echo ready; while true; do sleep 0.2; done'
+start_monitor "$id"
+mpid=$(cat "$b/conmon.pid" 2>/dev/null)
+runc_ start "$id"
+ready() { grep -q 'stdout F ready' "$b/ctr.log" 2>/dev/null; }
+check "sigterm: container ready (10 s)" wait_for 10 ready
+kill -TERM "$mpid" 2>/dev/null
+check "sigterm: exit file (10 s)" wait_for 10 file_exists "$EXITS/$id"
+exact_content "sigterm: container's trap exit status 9" "$EXITS/$id" 9
+assert_match "sigterm: container saw TERM and its output was logged" 'stdout F got-term' "$(cat "$b/ctr.log" 2>/dev/null)"
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- without --full-attach: <socket-dir>/<cuuid> -> bundle, removed at exit (CRI-O) --------
+id=ocimon-direct-sockdir
+IDS+=("$id")
+b=$W/b/$id
+make_bundle "$id" -- sh -c 'sleep 1; exit 0'
+mapfile -t margs < <(monitor_args "$id" | grep -vx -- --full-attach)
+DRV_RC=0
+"$DRIVER" -t 30 -- "$OCIMON" "${margs[@]}" --socket-dir-path "$W/sockets" >"$W/$id.out" 2>"$W/$id.err" || DRV_RC=$?
+assert_eq "sockdir: created" 0 "$DRV_RC"
+assert_eq "sockdir: symlink to the bundle" "$b" "$(readlink "$W/sockets/$id")"
+check "sockdir: attach socket reached through it" test -S "$W/sockets/$id/attach"
+runc_ start "$id"
+check "sockdir: exit file (10 s)" wait_for 10 file_exists "$EXITS/$id"
+gone() { [[ ! -L $W/sockets/$id ]]; }
+check "sockdir: symlink removed at exit (5 s)" wait_for 5 gone
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- a runtime that dies or lies during create: a clear sync error, never an empty one ------
+fake_runtime() { # NAME BODY: a runtime script in $W
+    printf '#!/bin/sh\n%s\n' "$2" >"$W/$1"
+    chmod +x "$W/$1"
+}
+fake_runtime rt-killed 'kill -9 $$'
+fake_runtime rt-silent 'exit 1'
+fake_runtime rt-nopid 'exit 0'
+for rt in rt-killed rt-silent rt-nopid; do
+    id=ocimon-direct-$rt
+    make_bundle "$id" -- true
+    start_monitor "$id" -t 10 -- -r "$W/$rt"
+    msg=$(cat "$W/$id.out")
+    assert_match "$rt: {\"data\": -1, \"message\": non-empty}" '^\{"data": -1, "message": ".+"\}$' "$msg"
+    case $rt in
+    rt-killed) assert_contains "$rt: message says the runtime was killed" "signal 9" "$msg" ;;
+    rt-silent) assert_contains "$rt: message gives the exit status" "exit status 1" "$msg" ;;
+    rt-nopid) assert_contains "$rt: message names the pid file" "pidfile" "$msg" ;;
+    esac
+    check "$rt: no monitor remains (10 s)" wait_for 10 no_monitor_for "$id"
+done
+
 t_finish
