@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "k8s_file.h"
+#include "log.h"
 
 /* Records are copied into one buffer and written with one write(2) per read from the
  * container: fewer syscalls than writev over many small iovecs, and no allocation. */
@@ -22,6 +23,10 @@ struct k8s_sink {
 	gint64 total;    /* bytes written over the monitor's life */
 	gint64 size_max; /* -1: none */
 	gint64 global_size_max;
+	bool rotate;    /* keep backups instead of truncating */
+	int max_files;  /* backups kept: <path>.1 .. <path>.N */
+	bool failing;   /* the last write failed; what it did not write is still in buf */
+	gint64 dropped; /* bytes of records dropped while failing */
 	size_t used;
 	char buf[K8S_BUF_SIZE];
 };
@@ -106,11 +111,6 @@ static struct log_sink *k8s_open(const struct log_config *cfg, const char *path,
 			    "k8s-file doesn't support --log-tag");
 		return NULL;
 	}
-	if (cfg->rotate) {
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, ENOTSUP,
-			    "--log-rotate is not supported yet by ocimon");
-		return NULL;
-	}
 	if (cfg->allowlist_dir != NULL && !check_allowlist(path, cfg->allowlist_dir, err))
 		return NULL;
 	g_autofree struct k8s_sink *s = g_new0(struct k8s_sink, 1);
@@ -120,11 +120,15 @@ static struct log_sink *k8s_open(const struct log_config *cfg, const char *path,
 	s->path = g_strdup(path);
 	s->size_max = cfg->size_max > 0 ? cfg->size_max : -1;
 	s->global_size_max = cfg->global_size_max > 0 ? cfg->global_size_max : -1;
+	s->rotate = cfg->rotate;
+	s->max_files = cfg->max_files > 0 ? cfg->max_files : 1;
 	return &g_steal_pointer(&s)->base;
 }
 
 static gboolean k8s_flush_buffer(struct k8s_sink *s, GError **err)
 {
+	if (s->used == 0)
+		return TRUE;
 	size_t off = 0;
 	while (off < s->used) {
 		ssize_t n = write(s->fd, s->buf + off, s->used - off);
@@ -132,9 +136,12 @@ static gboolean k8s_flush_buffer(struct k8s_sink *s, GError **err)
 			if (errno == EINTR)
 				continue;
 			int e = errno;
-			/* Keep what was not written at the front of the buffer. */
+			/* Keep what was not written at the front of the buffer: once the disk has
+			 * room again it completes the record that was cut (conmon glued the
+			 * rest of the file to the cut record). */
 			memmove(s->buf, s->buf + off, s->used - off);
 			s->used -= off;
+			s->failing = true;
 			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e,
 				    "Failed to write log file %s: %s", s->path, g_strerror(e));
 			return FALSE;
@@ -142,6 +149,46 @@ static gboolean k8s_flush_buffer(struct k8s_sink *s, GError **err)
 		off += (size_t)n;
 	}
 	s->used = 0;
+	if (s->failing) {
+		s->failing = false;
+		if (s->dropped > 0)
+			log_warning("k8s-file: %" G_GINT64_FORMAT
+				    " bytes of output were dropped while "
+				    "%s could not be written",
+				    s->dropped, s->path);
+		s->dropped = 0;
+	}
+	return TRUE;
+}
+
+/* --log-rotate: <path>.N-1 -> <path>.N ... <path> -> <path>.1, then a new <path>.
+ * Nothing written before is lost, unlike truncation (containers/conmon#211). */
+static gboolean k8s_rotate(struct k8s_sink *s, GError **err)
+{
+	for (int i = s->max_files - 1; i >= 1; i--) {
+		g_autofree char *from = g_strdup_printf("%s.%d", s->path, i);
+		g_autofree char *to = g_strdup_printf("%s.%d", s->path, i + 1);
+		if (rename(from, to) < 0 && errno != ENOENT) {
+			int e = errno;
+			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e,
+				    "Failed to rename %s to %s: %s", from, to, g_strerror(e));
+			return FALSE;
+		}
+	}
+	g_autofree char *first = g_strdup_printf("%s.1", s->path);
+	if (rename(s->path, first) < 0 && errno != ENOENT) {
+		int e = errno;
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e, "Failed to rename %s to %s: %s",
+			    s->path, first, g_strerror(e));
+		return FALSE;
+	}
+	gint64 size;
+	int fd = open_log(s->path, &size, err);
+	if (fd < 0)
+		return FALSE;
+	close(s->fd);
+	s->fd = fd;
+	s->size = size;
 	return TRUE;
 }
 
@@ -177,6 +224,14 @@ static gboolean k8s_write(struct log_sink *sink, const struct timespec *ts,
 	char stamp[K8S_TIMESTAMP_MAX];
 	size_t stamp_len = k8s_format_timestamp(ts, stamp);
 
+	/* After a failed write (a full disk): what is left of it goes first; while that
+	 * cannot be written either, new records are dropped and counted, so memory stays
+	 * bounded and the container is never blocked by the disk. */
+	if (s->failing && !k8s_flush_buffer(s, err)) {
+		for (size_t i = 0; i < n; i++)
+			s->dropped += (gint64)recs[i].len;
+		return FALSE;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct log_record *r = &recs[i];
 		if (s->global_size_max >= 0 && s->total >= s->global_size_max)
@@ -185,12 +240,17 @@ static gboolean k8s_write(struct log_sink *sink, const struct timespec *ts,
 		size_t plen = k8s_format_prefix(stamp, stamp_len, r->stream, r->partial, prefix);
 		size_t need = plen + r->len + (r->partial ? 1 : 0);
 
-		if (s->size_max >= 0 && s->size + (gint64)need > s->size_max) {
-			if (!k8s_flush_buffer(s, err) || !k8s_truncate(s, err))
-				return FALSE;
-		}
-		if (s->used + need > sizeof(s->buf) && !k8s_flush_buffer(s, err))
+		bool ok = true;
+		if (s->size_max >= 0 && s->size + (gint64)need > s->size_max && s->size > 0)
+			ok = k8s_flush_buffer(s, err) &&
+			     (s->rotate ? k8s_rotate(s, err) : k8s_truncate(s, err));
+		if (ok && s->used + need > sizeof(s->buf))
+			ok = k8s_flush_buffer(s, err);
+		if (!ok) {
+			for (size_t j = i; j < n; j++)
+				s->dropped += (gint64)recs[j].len;
 			return FALSE;
+		}
 		memcpy(s->buf + s->used, prefix, plen);
 		memcpy(s->buf + s->used + plen, r->data, r->len);
 		if (r->partial)
