@@ -2,6 +2,7 @@
 
 #include "config.h"
 #include "logdriver.h"
+#include "writer.h"
 
 static gboolean is_known_driver_name(const char *name, size_t len)
 {
@@ -90,5 +91,35 @@ gboolean log_label_validate(const char *label, GError **err)
 			return FALSE;
 		}
 	}
+	return TRUE;
+}
+
+gboolean log_size_parse(const char *text, guint64 *out)
+{
+	if (text == NULL || !g_ascii_isdigit(*text))
+		return FALSE;
+	char *end = NULL;
+	guint64 v = g_ascii_strtoull(text, &end, 10);
+	guint64 mult = 1;
+	switch (g_ascii_tolower(*end)) {
+	case '\0':
+		break;
+	case 'k':
+		mult = 1024;
+		break;
+	case 'm':
+		mult = 1024 * 1024;
+		break;
+	case 'g':
+		mult = 1024 * 1024 * 1024;
+		break;
+	default:
+		return FALSE;
+	}
+	if (*end != '\0' && end[1] != '\0' && !(g_ascii_tolower(end[1]) == 'b' && end[2] == '\0'))
+		return FALSE;
+	if (v > G_MAXUINT64 / mult)
+		return FALSE;
+	*out = v * mult;
 	return TRUE;
 }

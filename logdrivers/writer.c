@@ -11,10 +11,40 @@ struct writer_entry {
 	bool failing; /* an error was reported and nothing has succeeded since */
 };
 
+/* --log-mode non-blocking: the main loop only queues what it read; a thread feeds the
+ * drivers, so a slow sink never stops the container. */
+enum queue_op { OP_DATA, OP_REOPEN, OP_FLUSH };
+
+struct queue_item {
+	enum queue_op op;
+	enum ocimon_stream stream;
+	struct timespec ts;
+	bool final, sync;
+	size_t len;
+	char data[]; /* OP_DATA */
+};
+
+struct nb_queue {
+	GThread *thread;
+	GMutex lock;
+	GCond cond;
+	GQueue items;
+	size_t bytes, max_bytes;
+	guint64 dropped_bytes, dropped_lines;
+	guint64 done_seq, queued_seq; /* control ops completed / issued */
+	bool stop;
+};
+
 struct log_writer {
 	GArray *entries; /* struct writer_entry */
 	bool passthrough;
+	struct nb_queue *nb;
 };
+
+static void write_direct(struct log_writer *w, enum ocimon_stream stream, const char *buf,
+			 size_t len, const struct timespec *ts);
+static gboolean reopen_direct(struct log_writer *w, GError **err);
+static void flush_direct(struct log_writer *w, bool final, bool sync);
 
 struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg, GError **err)
 {
@@ -44,10 +74,149 @@ struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg
 	return g_steal_pointer(&w);
 }
 
+static gpointer queue_thread(gpointer data)
+{
+	struct log_writer *w = data;
+	struct nb_queue *q = w->nb;
+	g_mutex_lock(&q->lock);
+	for (;;) {
+		while (g_queue_is_empty(&q->items) && !q->stop)
+			g_cond_wait(&q->cond, &q->lock);
+		struct queue_item *it = g_queue_pop_head(&q->items);
+		if (it == NULL)
+			break; /* stop, and nothing left */
+		g_mutex_unlock(&q->lock);
+		if (it->op == OP_DATA) {
+			write_direct(w, it->stream, it->data, it->len, &it->ts);
+		} else if (it->op == OP_REOPEN) {
+			g_autoptr(GError) err = NULL;
+			if (!reopen_direct(w, &err))
+				log_error("Failed to reopen logs: %s", err->message);
+		} else {
+			flush_direct(w, it->final, it->sync);
+		}
+		g_mutex_lock(&q->lock);
+		if (it->op == OP_DATA)
+			q->bytes -= it->len;
+		else
+			q->done_seq++;
+		g_cond_broadcast(&q->cond);
+		g_free(it);
+	}
+	g_mutex_unlock(&q->lock);
+	return NULL;
+}
+
+static struct queue_item *item_new(enum queue_op op, size_t len)
+{
+	struct queue_item *it = g_malloc0(sizeof(*it) + len);
+	it->op = op;
+	it->len = len;
+	return it;
+}
+
+/* Queues a control op and waits until the thread has done it. */
+static void queue_control(struct nb_queue *q, struct queue_item *it)
+{
+	g_mutex_lock(&q->lock);
+	g_queue_push_tail(&q->items, it);
+	guint64 seq = ++q->queued_seq;
+	g_cond_broadcast(&q->cond);
+	while (q->done_seq < seq)
+		g_cond_wait(&q->cond, &q->lock);
+	g_mutex_unlock(&q->lock);
+}
+
+static guint64 count_lines(const char *buf, size_t len)
+{
+	guint64 n = 0;
+	for (const char *p = buf; (p = memchr(p, '\n', (size_t)(buf + len - p))) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void queue_data(struct nb_queue *q, enum ocimon_stream stream, const char *buf, size_t len,
+		       const struct timespec *ts)
+{
+	g_mutex_lock(&q->lock);
+	if (q->bytes + len > q->max_bytes) {
+		if (q->dropped_bytes == 0)
+			log_warning("log buffer full (%zu bytes): dropping output until the log "
+				    "catches up",
+				    q->max_bytes);
+		q->dropped_bytes += len;
+		q->dropped_lines += count_lines(buf, len);
+		g_mutex_unlock(&q->lock);
+		return;
+	}
+	if (q->dropped_bytes > 0) {
+		/* Where the gap is, the log says how big it was. */
+		g_autofree char *text = g_strdup_printf("[ocimon: dropped %" G_GUINT64_FORMAT
+							" bytes (%" G_GUINT64_FORMAT
+							" lines) of output: log buffer full]\n",
+							q->dropped_bytes, q->dropped_lines);
+		size_t tlen = strlen(text);
+		struct queue_item *m = item_new(OP_DATA, tlen);
+		m->stream = OCIMON_STREAM_STDERR;
+		m->ts = *ts;
+		memcpy(m->data, text, tlen);
+		q->bytes += tlen;
+		g_queue_push_tail(&q->items, m);
+		q->dropped_bytes = q->dropped_lines = 0;
+	}
+	struct queue_item *it = item_new(OP_DATA, len);
+	it->stream = stream;
+	it->ts = *ts;
+	memcpy(it->data, buf, len);
+	q->bytes += len;
+	g_queue_push_tail(&q->items, it);
+	g_cond_broadcast(&q->cond);
+	g_mutex_unlock(&q->lock);
+}
+
+gboolean log_writer_set_nonblocking(struct log_writer *w, size_t max_bytes, GError **err)
+{
+	if (max_bytes == 0) {
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, EINVAL,
+			    "--log-max-buffer must be greater than 0 in non-blocking mode");
+		return FALSE;
+	}
+	struct nb_queue *q = g_new0(struct nb_queue, 1);
+	g_mutex_init(&q->lock);
+	g_cond_init(&q->cond);
+	g_queue_init(&q->items);
+	q->max_bytes = max_bytes;
+	w->nb = q;
+	q->thread = g_thread_try_new("ocimon-log", queue_thread, w, err);
+	if (q->thread == NULL) {
+		w->nb = NULL;
+		g_free(q);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+void log_writer_stop_queue(struct log_writer *w)
+{
+	struct nb_queue *q = w->nb;
+	if (q == NULL)
+		return;
+	g_mutex_lock(&q->lock);
+	q->stop = true;
+	g_cond_broadcast(&q->cond);
+	g_mutex_unlock(&q->lock);
+	g_thread_join(q->thread);
+	g_mutex_clear(&q->lock);
+	g_cond_clear(&q->cond);
+	g_free(q);
+	w->nb = NULL;
+}
+
 void log_writer_free(struct log_writer *w)
 {
 	if (w == NULL)
 		return;
+	log_writer_stop_queue(w);
 	for (guint i = 0; w->entries && i < w->entries->len; i++) {
 		struct writer_entry *e = &g_array_index(w->entries, struct writer_entry, i);
 		e->sink->driver->close(e->sink);
@@ -77,6 +246,15 @@ static void report(struct writer_entry *e, gboolean ok, GError *error)
 void log_writer_write(struct log_writer *w, enum ocimon_stream stream, const char *buf, size_t len,
 		      const struct timespec *ts)
 {
+	if (w->nb)
+		queue_data(w->nb, stream, buf, len, ts);
+	else
+		write_direct(w, stream, buf, len, ts);
+}
+
+static void write_direct(struct log_writer *w, enum ocimon_stream stream, const char *buf,
+			 size_t len, const struct timespec *ts)
+{
 	struct framing_iter it;
 	struct log_record recs[BATCH];
 	size_t n;
@@ -98,6 +276,15 @@ void log_writer_write(struct log_writer *w, enum ocimon_stream stream, const cha
 
 gboolean log_writer_reopen(struct log_writer *w, GError **err)
 {
+	if (w->nb) {
+		queue_control(w->nb, item_new(OP_REOPEN, 0));
+		return TRUE; /* the thread reports failures itself */
+	}
+	return reopen_direct(w, err);
+}
+
+static gboolean reopen_direct(struct log_writer *w, GError **err)
+{
 	gboolean all_ok = TRUE;
 	for (guint i = 0; i < w->entries->len; i++) {
 		struct writer_entry *e = &g_array_index(w->entries, struct writer_entry, i);
@@ -114,6 +301,18 @@ gboolean log_writer_reopen(struct log_writer *w, GError **err)
 }
 
 void log_writer_flush(struct log_writer *w, bool final, bool sync)
+{
+	if (w->nb) {
+		struct queue_item *it = item_new(OP_FLUSH, 0);
+		it->final = final;
+		it->sync = sync;
+		queue_control(w->nb, it);
+		return;
+	}
+	flush_direct(w, final, sync);
+}
+
+static void flush_direct(struct log_writer *w, bool final, bool sync)
 {
 	for (guint i = 0; i < w->entries->len; i++) {
 		struct writer_entry *e = &g_array_index(w->entries, struct writer_entry, i);

@@ -17,5 +17,13 @@ bool log_writer_is_passthrough(const struct log_writer *w);
  * driver is reported once (until it works again) and does not stop the others. */
 void log_writer_write(struct log_writer *w, enum ocimon_stream stream, const char *buf, size_t len,
 		      const struct timespec *ts);
+/* --log-mode non-blocking: from now on writes are queued (at most max_bytes) and a
+ * thread feeds the drivers; what does not fit is dropped, counted, and a marker record
+ * in the log says how much. Flush and reopen wait for the queue. */
+gboolean log_writer_set_nonblocking(struct log_writer *w, size_t max_bytes, GError **err);
+/* Writes what is queued and stops the thread (before forking the exit command). */
+void log_writer_stop_queue(struct log_writer *w);
+/* Parses "1048576", "512k", "4M", "1g". Pure. */
+gboolean log_size_parse(const char *text, guint64 *out);
 gboolean log_writer_reopen(struct log_writer *w, GError **err);
 void log_writer_flush(struct log_writer *w, bool final, bool sync);

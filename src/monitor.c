@@ -508,6 +508,12 @@ static int start_runtime(struct monitor *m)
 	fd_close(&m->stdout_child);
 	fd_close(&m->stderr_child);
 	fd_close(&m->start_fd);
+	/* Only now: a thread must not exist while we fork the runtime. */
+	if (o->log_nonblocking &&
+	    !log_writer_set_nonblocking(m->logs, o->log_max_buffer_bytes, &err)) {
+		kill(m->runtime_pid, SIGKILL);
+		return fail_create(m, "%s", err->message);
+	}
 	if (passthrough)
 		detach_own_stdio(m);
 	/* For create this captures the runtime's own output (see monitor_output). */
@@ -535,8 +541,11 @@ static void finish(struct monitor *m)
 
 	if (!m->timed_out)
 		stdio_drain(m);
-	if (m->logs)
+	if (m->logs) {
 		log_writer_flush(m->logs, true, !o->no_sync_log);
+		/* No thread may run when the exit command is forked. */
+		log_writer_stop_queue(m->logs);
+	}
 	if (m->timed_out)
 		kill_container(m);
 

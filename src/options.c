@@ -1,5 +1,7 @@
 #include "options.h"
 
+#include "writer.h"
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +38,8 @@ void ocimon_options_clear(struct ocimon_options *o)
 	    &o->log_allowlist_dir,
 	    &o->seccomp_notify_socket,
 	    &o->seccomp_notify_plugins,
+	    &o->log_mode,
+	    &o->log_max_buffer,
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
 		g_clear_pointer(strings[i], g_free);
@@ -89,6 +93,14 @@ static GOptionEntry *option_entries(struct ocimon_options *o)
 	     "KEY=VALUE"},
 	    {"log-level", 0, 0, G_OPTION_ARG_STRING, &o->log_level_name,
 	     "Print debug logs based on log level", "LEVEL"},
+	    {"log-max-buffer", 0, 0, G_OPTION_ARG_STRING, &o->log_max_buffer,
+	     "With --log-mode non-blocking: bytes of output queued for the log drivers before "
+	     "output is dropped (default 1m; k, m, g suffixes)",
+	     "SIZE"},
+	    {"log-mode", 0, 0, G_OPTION_ARG_STRING, &o->log_mode,
+	     "blocking (default: a slow log slows the container, nothing is lost) or "
+	     "non-blocking (the container never waits; overflow is dropped and counted)",
+	     "MODE"},
 	    {"log-max-files", 0, 0, G_OPTION_ARG_INT, &o->log_max_files,
 	     "Number of rotated log files to keep with --log-rotate", "N"},
 	    {"log-path", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &o->log_paths,
@@ -288,6 +300,19 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 		o->container_pidfile = g_strdup_printf("%s/pidfile-%s", cwd, o->cid);
 	if (o->socket_dir == NULL)
 		o->socket_dir = g_strdup(DEFAULT_SOCKET_DIR);
+
+	if (o->log_mode == NULL || g_str_equal(o->log_mode, "blocking")) {
+		o->log_nonblocking = FALSE;
+	} else if (g_str_equal(o->log_mode, "non-blocking")) {
+		o->log_nonblocking = TRUE;
+	} else {
+		return fail(err, "Invalid --log-mode %s: use blocking or non-blocking", o->log_mode);
+	}
+	o->log_max_buffer_bytes = 1024 * 1024;
+	if (o->log_max_buffer && (!log_size_parse(o->log_max_buffer, &o->log_max_buffer_bytes) ||
+				  o->log_max_buffer_bytes == 0))
+		return fail(err, "Invalid --log-max-buffer %s: use a size such as 1048576, 512k or 4m",
+			    o->log_max_buffer);
 
 	if (o->log_paths == NULL || o->log_paths[0] == NULL)
 		return fail(err, "Log driver not provided. Use --log-path");

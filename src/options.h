@@ -48,6 +48,8 @@ struct ocimon_options {
 	char *log_allowlist_dir;
 	char *seccomp_notify_socket;
 	char *seccomp_notify_plugins;
+	char *log_mode;       /* ocimon: blocking (default) or non-blocking */
+	char *log_max_buffer; /* ocimon: queue size in non-blocking mode */
 
 	/* lists */
 	char **runtime_opts;
@@ -66,6 +68,8 @@ struct ocimon_options {
 	/* derived by ocimon_options_validate */
 	enum ocimon_log_level log_level;
 	int preserve_fds;
+	gboolean log_nonblocking;
+	guint64 log_max_buffer_bytes;
 };
 
 void ocimon_options_init(struct ocimon_options *o);
