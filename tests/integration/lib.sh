@@ -196,3 +196,13 @@ t_finish() {
     if ((T_FAILED == 0)); then exit 0; fi
     exit 1
 }
+
+# ensure_journald: a running systemd-journald (no systemd as PID 1 here: start it ourselves
+# when its socket is missing). Returns non-zero if it cannot be had.
+ensure_journald() {
+    local sock=/run/systemd/journal/socket
+    [[ -S $sock ]] && return 0
+    [[ -x /lib/systemd/systemd-journald ]] || return 1
+    setsid /lib/systemd/systemd-journald >"$T_WORK/journald.log" 2>&1 </dev/null &
+    wait_for 10 test -S "$sock"
+}
