@@ -405,4 +405,42 @@ assert_match "valgrind: no definite leaks" 'definitely lost: 0 bytes|no leaks ar
 assert_contains "valgrind: no errors" "ERROR SUMMARY: 0 errors" "$(cat "$W/valgrind-$id.log")"
 runc_ delete -f "$id" >/dev/null 2>&1
 
+# --- ctl "2 0 0": kubelet renames the log, the monitor reopens it at once -------------------
+id=ocimon-direct-reopen
+IDS+=("$id")
+b=$W/b/$id
+make_bundle "$id" -- sh -c 'echo before; sleep 3; echo after'
+start_monitor "$id"
+runc_ start "$id"
+before() { grep -q 'stdout F before' "$b/ctr.log" 2>/dev/null; }
+check "reopen: first line logged (10 s)" wait_for 10 before
+mv "$b/ctr.log" "$b/ctr.log.rotated"
+echo "2 0 0" >"$b/ctl"
+check "reopen: log recreated while the container is silent (1 s)" wait_for 1 test -e "$b/ctr.log"
+check "reopen: exit file (15 s)" wait_for 15 file_exists "$EXITS/$id"
+assert_match "reopen: later output in the new file" 'stdout F after' "$(cat "$b/ctr.log" 2>/dev/null)"
+assert_not_contains "reopen: earlier output stays in the renamed file" before "$(cat "$b/ctr.log" 2>/dev/null)"
+assert_match "reopen: renamed file kept its line" 'stdout F before' "$(cat "$b/ctr.log.rotated")"
+runc_ delete -f "$id" >/dev/null 2>&1
+
+# --- --log-rotate: numbered backups, nothing lost while they last -----------------------------
+id=ocimon-direct-rotate
+IDS+=("$id")
+b=$W/b/$id
+make_bundle "$id" -- seq 1 3000
+start_monitor "$id" -- --log-size-max 20000 --log-rotate --log-max-files 10
+runc_ start "$id"
+check "rotate: exit file (15 s)" wait_for 15 file_exists "$EXITS/$id"
+check "rotate: first backup exists" test -e "$b/ctr.log.1"
+all=$(for f in "$b"/ctr.log.{10,9,8,7,6,5,4,3,2,1} "$b/ctr.log"; do [[ -e $f ]] && cat "$f"; done | cri_stream /dev/stdin stdout)
+if [[ $all == "$(seq 1 3000)" ]]; then
+    pass "rotate: backups + log hold every line, in order"
+else
+    fail "rotate: backups + log hold every line, in order" "$(wc -l <<<"$all") lines"
+fi
+big=0
+for f in "$b"/ctr.log*; do (($(stat -c %s "$f") > 20000)) && big=1; done
+assert_eq "rotate: no file above --log-size-max" 0 "$big"
+runc_ delete -f "$id" >/dev/null 2>&1
+
 t_finish
