@@ -68,6 +68,17 @@ char **runtime_build_argv(const struct ocimon_options *o, const char *console_so
 	return (char **)g_ptr_array_free(argv, FALSE);
 }
 
+bool runtime_listen_pid_takes_over(const char *listen_pid, pid_t monitor_pid, bool replace)
+{
+	if (listen_pid == NULL)
+		return false;
+	if (replace)
+		return true;
+	char *end;
+	long v = strtol(listen_pid, &end, 10);
+	return *listen_pid != '\0' && *end == '\0' && v == (long)monitor_pid;
+}
+
 /* Only async-signal-safe calls between fork and exec. */
 static void child_fail(const char *what, const char *arg)
 {
@@ -94,8 +105,7 @@ static void runtime_child(char **argv, const struct runtime_child_setup *s)
 	}
 
 	/* systemd socket activation: the runtime must see itself as the listener. */
-	const char *listen_pid = getenv("LISTEN_PID");
-	if (listen_pid != NULL && (s->replace_listen_pid || atoi(listen_pid) == (int)getppid())) {
+	if (runtime_listen_pid_takes_over(getenv("LISTEN_PID"), getppid(), s->replace_listen_pid)) {
 		char buf[32];
 		snprintf(buf, sizeof(buf), "%d", (int)getpid());
 		setenv("LISTEN_PID", buf, 1);

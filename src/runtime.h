@@ -14,6 +14,11 @@ bool runtime_is_ocijail(const char *runtime_path);
  * NULL. Pure. */
 char **runtime_build_argv(const struct ocimon_options *o, const char *console_socket);
 
+/* systemd socket activation: sockets handed to the monitor (LISTEN_PID is its pid) or,
+ * with --replace-listen-pid, whatever LISTEN_PID says, belong to the runtime, which
+ * passes them on to the container. Pure. */
+bool runtime_listen_pid_takes_over(const char *listen_pid, pid_t monitor_pid, bool replace);
+
 /* What the runtime child needs besides its argv. */
 struct runtime_child_setup {
 	int stdin_fd, stdout_fd, stderr_fd; /* dup'ed onto 0-2; -1 keeps the inherited one */

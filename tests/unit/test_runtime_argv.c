@@ -86,6 +86,42 @@ START_TEST(test_ocijail_never_gets_linux_flags)
 }
 END_TEST
 
+START_TEST(test_listen_pid)
+{
+	ck_assert(!runtime_listen_pid_takes_over(NULL, 10, false));
+	ck_assert(!runtime_listen_pid_takes_over(NULL, 10, true));
+	ck_assert(runtime_listen_pid_takes_over("10", 10, false));
+	ck_assert(!runtime_listen_pid_takes_over("11", 10, false));
+	ck_assert(runtime_listen_pid_takes_over("11", 10, true));
+	ck_assert(!runtime_listen_pid_takes_over("", 10, false));
+	ck_assert(!runtime_listen_pid_takes_over("10x", 10, false));
+}
+END_TEST
+
+START_TEST(test_ocijail_exec_and_restore)
+{
+	struct ocimon_options o = base();
+	g_free(o.runtime_path);
+	o.runtime_path = g_strdup("ocijail"); /* a bare name, as from $PATH */
+	o.systemd_cgroup = o.no_pivot = o.no_new_keyring = TRUE;
+	o.restore_path = g_strdup("/b/checkpoint");
+	g_auto(GStrv) restore = runtime_build_argv(&o, NULL);
+	assert_argv(restore, "ocijail restore --bundle /b --pid-file /b/pidfile --detach "
+			     "--image-path /b/checkpoint --work-path /b cid");
+	g_clear_pointer(&o.restore_path, g_free);
+	o.exec = TRUE;
+	o.exec_process_spec = g_strdup("/b/s/p");
+	g_auto(GStrv) exec = runtime_build_argv(&o, "/tmp/c.sock");
+	assert_argv(exec, "ocijail exec --pid-file /b/pidfile --process /b/s/p --detach "
+			  "--console-socket /tmp/c.sock cid");
+	/* Only the basename counts, and only exactly "ocijail". */
+	ck_assert(runtime_is_ocijail("/opt/x/bin/ocijail"));
+	ck_assert(!runtime_is_ocijail("/usr/local/bin/ocijail-debug"));
+	ck_assert(!runtime_is_ocijail("/usr/local/ocijail/runc"));
+	ocimon_options_clear(&o);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("runtime_argv");
@@ -95,6 +131,8 @@ Suite *make_suite(void)
 	tcase_add_test(tc, test_exec);
 	tcase_add_test(tc, test_restore);
 	tcase_add_test(tc, test_ocijail_never_gets_linux_flags);
+	tcase_add_test(tc, test_ocijail_exec_and_restore);
+	tcase_add_test(tc, test_listen_pid);
 	suite_add_tcase(s, tc);
 	return s;
 }
