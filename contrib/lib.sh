@@ -8,6 +8,8 @@
 #   OCIMON_IMAGE      the test image (default: localhost/ocimon-test:latest)
 #   PM_ROOT PM_RUNROOT PM_TMPDIR   podman --root / --runroot / --tmpdir
 #   OCIMON_CONF_DIR   where the private containers.conf etc. are written (default: OCIMON_TEST_DIR)
+#   OCIMON_CONMON_ENV VAR=VALUE words podman passes to the monitor (conmon_env_vars: podman
+#                     gives it no other variable of ours), e.g. ASAN_OPTIONS=log_path=...
 #
 # podman never sees the machine's /etc/containers configuration or its default storage:
 # every call goes through pm(), which passes a private containers.conf, storage.conf and
@@ -33,7 +35,8 @@ export CONTAINERS_REGISTRIES_CONF=$OCIMON_CONF_DIR/registries.conf
 # Debian packages: to build ocimon, and to run it under podman in the tests.
 OCIMON_BUILD_DEPS=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libjansson-dev
     libsystemd-dev check)
-OCIMON_TEST_DEPS=(podman runc conmon busybox-static valgrind tmux iptables procps coreutils tar)
+OCIMON_TEST_DEPS=(podman runc conmon busybox-static valgrind tmux iptables procps coreutils tar clang
+    jq libclang-rt-14-dev)
 
 # Applets linked in the test image (each one is /bin/<name> -> busybox).
 OCIMON_APPLETS=(sh echo cat seq sleep ls true false wc head tail yes dd env stty id printf
@@ -90,6 +93,10 @@ build() {
 # write_config: the private containers.conf, storage.conf and registries.conf.
 write_config() {
     mkdir -p "$OCIMON_CONF_DIR"
+    local env_vars='"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"' v
+    for v in ${OCIMON_CONMON_ENV:-}; do
+        env_vars+=", \"$v\""
+    done
     cat >"$CONTAINERS_CONF" <<EOF
 # Written by contrib/lib.sh: podman configuration for ocimon's tests only.
 [containers]
@@ -101,6 +108,7 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 conmon_path = ["$OCIMON"]
+conmon_env_vars = [$env_vars]
 
 [engine.runtimes]
 runc = ["$RUNC"]

@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <string.h>
 
 #include "config.h"
@@ -99,7 +100,11 @@ gboolean log_size_parse(const char *text, guint64 *out)
 	if (text == NULL || !g_ascii_isdigit(*text))
 		return FALSE;
 	char *end = NULL;
+	errno = 0;
 	guint64 v = g_ascii_strtoull(text, &end, 10);
+	/* strtoull saturates at 2^64-1: without this "99999999999999999999" would pass. */
+	if (errno == ERANGE)
+		return FALSE;
 	guint64 mult = 1;
 	switch (g_ascii_tolower(*end)) {
 	case '\0':

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <glib-unix.h>
 #include <string.h>
 #include <unistd.h>
@@ -114,23 +115,40 @@ void stdio_pause(struct monitor *m)
 	}
 }
 
-void stdio_drain(struct monitor *m)
+void stdio_drain(struct monitor *m, int idle_ms)
 {
-	for (int i = 0; i < 2; i++) {
-		struct output_stream *s = &m->out[i];
-		if (s->watch) {
-			g_source_remove(s->watch);
-			s->watch = 0;
-		}
-		bool again = false;
-		while (s->fd >= 0 && !s->eof) {
-			if (!read_once(m, s, &again)) {
-				mark_eof(s);
-				break;
+	struct pollfd pfd[2];
+	for (;;) {
+		bool got_data = false;
+		nfds_t n = 0;
+		for (int i = 0; i < 2; i++) {
+			struct output_stream *s = &m->out[i];
+			if (s->watch) {
+				g_source_remove(s->watch);
+				s->watch = 0;
 			}
-			if (again)
-				break;
+			bool again = false;
+			while (s->fd >= 0 && !s->eof) {
+				if (!read_once(m, s, &again)) {
+					mark_eof(s);
+					break;
+				}
+				if (again)
+					break;
+				got_data = true;
+			}
+			if (s->fd >= 0 && !s->eof)
+				pfd[n++] = (struct pollfd){.fd = s->fd, .events = POLLIN};
 		}
+		/* Until EOF on every stream, or until they stay quiet for idle_ms (a process
+		 * outside the container's pid namespace may hold a pipe open for ever). */
+		if (n == 0 || idle_ms <= 0)
+			return;
+		int r = poll(pfd, n, idle_ms);
+		if (r == 0 && !got_data)
+			return;
+		if (r < 0 && errno != EINTR)
+			return;
 	}
 }
 

@@ -15,6 +15,7 @@ gboolean stdio_pipes_create(struct monitor *m, GError **err);
 void stdio_watch(struct monitor *m);
 /* Stops reading them for a while (attach back-pressure). */
 void stdio_pause(struct monitor *m);
-/* Reads what is left without blocking, until EOF or nothing more is there. */
-void stdio_drain(struct monitor *m);
+/* Reads what is left. idle_ms 0: until nothing more is there now; otherwise until EOF on
+ * every stream or until they stay quiet for idle_ms. */
+void stdio_drain(struct monitor *m, int idle_ms);
 void stdio_close(struct monitor *m);

@@ -15,10 +15,13 @@
 #include "exit.h"
 #include "fdutil.h"
 #include "log.h"
+#include "notify.h"
+#include "oom.h"
 #include "parent_pipe.h"
 #include "platform.h"
 #include "ctr_stdio.h"
 #include "runtime.h"
+#include "stats.h"
 #include "terminal.h"
 
 /* podman shows at most this much of the runtime's stderr (conmon's buffer). */
@@ -47,6 +50,9 @@ static void monitor_clear(struct monitor *m)
 {
 	attach_server_close(m);
 	ctl_fifos_close(m);
+	oom_watch_close(m);
+	stats_monitor_free(m);
+	notify_proxy_close(m);
 	terminal_close(m);
 	stdio_close(m);
 	g_clear_pointer(&m->logs, log_writer_free);
@@ -284,12 +290,15 @@ static void runtime_exited(struct monitor *m, int wait_status)
 
 	/* Whatever the runtime wrote and we have not read yet. */
 	bool create = !m->opts->exec;
-	if (create) {
+	bool failed = !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0;
+	/* A successful restore left the running container's output in the pipes: it is read
+	 * into the logs below, not taken for the runtime's. */
+	bool restored = m->opts->restore_path != NULL && !failed;
+	if (create && !restored) {
 		m->runtime_exited = false;
-		stdio_drain(m);
+		stdio_drain(m, 0);
 		m->runtime_exited = true;
 	}
-	bool failed = !WIFEXITED(wait_status) || WEXITSTATUS(wait_status) != 0;
 	if (failed && create) {
 		g_autofree char *text = runtime_failure_text(m, wait_status);
 		log_error("runtime create failed: %s", text);
@@ -323,6 +332,8 @@ static void runtime_exited(struct monitor *m, int wait_status)
 	/* CRI-O's legacy exec reads only {"exit_code": N}: no pid message for it. */
 	if (!(m->opts->exec && m->opts->api_version < 1))
 		sync_message_send(&m->sync_fd, key, m->container_pid, NULL);
+	oom_watch_start(m);
+	stats_monitor_start(m);
 	stdio_watch(m);
 
 	gpointer status;
@@ -467,6 +478,9 @@ static int start_runtime(struct monitor *m)
 		if (!attach_server_open(m, &err) || !ctl_fifos_open(m, &err))
 			return fail_create(m, "%s", err->message);
 	}
+	/* Before the runtime: the container may say READY=1 as soon as it starts. */
+	if (!notify_proxy_open(m, &err))
+		return fail_create(m, "%s", err->message);
 	if (m->attach_pipe_fd >= 0) {
 		/* podman connects to the exec session's attach socket after this. */
 		sync_message_send(&m->attach_pipe_fd, "data", 0, NULL);
@@ -516,8 +530,11 @@ static int start_runtime(struct monitor *m)
 	}
 	if (passthrough)
 		detach_own_stdio(m);
-	/* For create this captures the runtime's own output (see monitor_output). */
-	stdio_watch(m);
+	/* For create this captures the runtime's own output (see monitor_output). `restore
+	 * --detach` runs the container before the runtime exits: its output waits in the pipes
+	 * until then, so none of it is mistaken for the runtime's. */
+	if (!o->restore_path)
+		stdio_watch(m);
 	if (o->timeout > 0)
 		m->timeout_source = g_timeout_add_seconds((guint)o->timeout, timeout_cb, m);
 	return 0;
@@ -539,8 +556,12 @@ static void finish(struct monitor *m)
 	const struct ocimon_options *o = m->opts;
 	int status = m->timed_out ? -1 : m->container_status;
 
+	/* First, while the container's cgroup most likely still exists (SPEC §1.10). */
+	oom_watch_final_check(m);
+	/* Every byte the container wrote reaches the logs before the exit files say it is
+	 * done. */
 	if (!m->timed_out)
-		stdio_drain(m);
+		stdio_drain(m, 250);
 	if (m->logs) {
 		log_writer_flush(m->logs, true, !o->no_sync_log);
 		/* No thread may run when the exit command is forked. */
@@ -557,6 +578,8 @@ static void finish(struct monitor *m)
 	attach_server_close(m);
 	ctl_fifos_close(m);
 	close_inherited_fds(m);
+	/* The summary is complete when podman sees the exit file. */
+	stats_monitor_finish(m, status);
 
 	g_autoptr(GError) err = NULL;
 	if (o->persist_dir && !exit_file_write(o->persist_dir, "exit", status, &err)) {

@@ -12,6 +12,9 @@
 
 struct attach_server;
 struct ctl_fifos;
+struct notify_proxy;
+struct oom_watch;
+struct stats_state;
 
 /* One of the container's output streams (a pipe, or the pty master with -t). */
 struct output_stream {
@@ -53,6 +56,9 @@ struct monitor {
 	struct log_writer *logs;
 	struct attach_server *attach;
 	struct ctl_fifos *ctl;
+	struct oom_watch *oom;       /* Linux memory cgroup watch (oom.c) */
+	struct notify_proxy *notify; /* --sdnotify-socket */
+	struct stats_state *stats;   /* sampler, stats socket, registry (stats.c) */
 
 	int signal_fd;
 	guint signal_watch;

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "registry.h"
+#include "stats.h"
+
 G_DEFINE_QUARK(ocimon - options - error, ocimon_options_error)
 
 void ocimon_options_init(struct ocimon_options *o)
@@ -14,6 +17,7 @@ void ocimon_options_init(struct ocimon_options *o)
 	o->log_size_max = -1;
 	o->log_global_size_max = -1;
 	o->log_max_files = 1;
+	o->stats_interval = STATS_DEFAULT_INTERVAL;
 }
 
 void ocimon_options_clear(struct ocimon_options *o)
@@ -38,6 +42,8 @@ void ocimon_options_clear(struct ocimon_options *o)
 	    &o->log_allowlist_dir,
 	    &o->seccomp_notify_socket,
 	    &o->seccomp_notify_plugins,
+	    &o->ocimon_run_dir,
+	    &o->jail_name,
 	    &o->log_mode,
 	    &o->log_max_buffer,
 	};
@@ -82,6 +88,8 @@ static GOptionEntry *option_entries(struct ocimon_options *o)
 	     "Don't truncate the path to the attach socket. This option causes conmon to ignore "
 	     "--socket-dir-path",
 	     NULL},
+	    {"jail-name", 0, 0, G_OPTION_ARG_STRING, &o->jail_name,
+	     "FreeBSD: the container's jail, for racct stats (default: the container ID)", "NAME"},
 	    {"leave-stdin-open", 0, 0, G_OPTION_ARG_NONE, &o->leave_stdin_open,
 	     "Leave stdin open when attached client disconnects", NULL},
 	    {"log-allowlist-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->log_allowlist_dir,
@@ -122,6 +130,10 @@ static GOptionEntry *option_entries(struct ocimon_options *o)
 	    {"no-pivot", 0, 0, G_OPTION_ARG_NONE, &o->no_pivot, "Do not use pivot_root", NULL},
 	    {"no-sync-log", 0, 0, G_OPTION_ARG_NONE, &o->no_sync_log,
 	     "Do not manually call sync on logs after container shutdown", NULL},
+	    {"ocimon-run-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->ocimon_run_dir,
+	     "Where running monitors register for ocimonctl (default /run/ocimon for root, "
+	     "$XDG_RUNTIME_DIR/ocimon otherwise)",
+	     "DIR"},
 	    {"persist-dir", '0', 0, G_OPTION_ARG_FILENAME, &o->persist_dir,
 	     "Persistent directory for a container that can be used for storing container data",
 	     "DIR"},
@@ -149,6 +161,10 @@ static GOptionEntry *option_entries(struct ocimon_options *o)
 	     &o->seccomp_notify_plugins, "Removed in conmon 2.2; rejected", "LIST"},
 	    {"socket-dir-path", 0, 0, G_OPTION_ARG_FILENAME, &o->socket_dir,
 	     "Location of container attach sockets (default " DEFAULT_SOCKET_DIR ")", "DIR"},
+	    {"stats-interval", 0, 0, G_OPTION_ARG_INT, &o->stats_interval,
+	     "Seconds between resource samples served on <bundle>/stats (default 5, 0 = no "
+	     "stats)",
+	     "SECONDS"},
 	    {"stdin", 'i', 0, G_OPTION_ARG_NONE, &o->stdin_,
 	     "Open up a pipe to pass stdin to the container", NULL},
 	    {"sync", 0, 0, G_OPTION_ARG_NONE, &o->sync,
@@ -296,6 +312,12 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 		return fail(err, "Timeout must be greater than or equal to 0");
 	if (o->log_max_files < 1)
 		return fail(err, "--log-max-files must be at least 1");
+	if (o->stats_interval < 0)
+		return fail(err, "--stats-interval must be at least 0 (0 turns stats off)");
+	if (o->ocimon_run_dir == NULL)
+		o->ocimon_run_dir = registry_default_run_dir();
+	if (o->jail_name == NULL)
+		o->jail_name = g_strdup(o->cid);
 	if (o->container_pidfile == NULL)
 		o->container_pidfile = g_strdup_printf("%s/pidfile-%s", cwd, o->cid);
 	if (o->socket_dir == NULL)
@@ -313,6 +335,11 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 				  o->log_max_buffer_bytes == 0))
 		return fail(err, "Invalid --log-max-buffer %s: use a size such as 1048576, 512k or 4m",
 			    o->log_max_buffer);
+
+	for (size_t i = 0; o->log_labels && o->log_labels[i]; i++) {
+		if (!log_label_validate(o->log_labels[i], err))
+			return FALSE;
+	}
 
 	if (o->log_paths == NULL || o->log_paths[0] == NULL)
 		return fail(err, "Log driver not provided. Use --log-path");

@@ -48,6 +48,8 @@ struct ocimon_options {
 	char *log_allowlist_dir;
 	char *seccomp_notify_socket;
 	char *seccomp_notify_plugins;
+	char *ocimon_run_dir; /* registry of running monitors (stats.h, registry.h) */
+	char *jail_name;      /* FreeBSD racct subject; default: the container id */
 	char *log_mode;       /* ocimon: blocking (default) or non-blocking */
 	char *log_max_buffer; /* ocimon: queue size in non-blocking mode */
 
@@ -64,6 +66,7 @@ struct ocimon_options {
 	int log_max_files;
 	gint64 log_size_max;
 	gint64 log_global_size_max;
+	int stats_interval; /* seconds between samples; 0: no stats */
 
 	/* derived by ocimon_options_validate */
 	enum ocimon_log_level log_level;

@@ -27,6 +27,12 @@ else
 fi
 pm_t 60 rm -f million >/dev/null 2>&1
 
+# --- draining: a process outside the container's pid namespace writes just after init exited
+pm_t 60 run --name late --pid=host "$I" sh -c '(sleep 0.1; echo late) & echo early; exit 0' >"$W/late.out" 2>&1
+assert_contains "drain: attached output has the late line" late "$(cat "$W/late.out")"
+assert_contains "drain: podman logs has the late line (conmon loses it)" late "$(pm_t 30 logs late 2>&1)"
+pm_t 60 rm -f late >/dev/null 2>&1
+
 # --- k8s-file: CR kept, long lines split into P records and joined back --------------------
 pm_t 60 run --name longline "$I" sh -c 'head -c 20000 /dev/zero | tr "\0" a; echo; printf "cr\r\n"; printf tail' >/dev/null 2>&1
 lp=$(pm_t 30 inspect longline --format '{{.HostConfig.LogConfig.Path}}')

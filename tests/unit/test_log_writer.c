@@ -20,10 +20,21 @@ START_TEST(test_size_parse)
 	ck_assert(log_size_parse("1g", &v));
 	ck_assert(log_size_parse("2mb", &v));
 	ck_assert_uint_eq(v, 2 * 1024 * 1024);
-	const char *bad[] = {"", "k", "-1", "1x", "1kk", "12 ", "99999999999999999999g", NULL};
+	const char *bad[] = {"",
+			     "k",
+			     "-1",
+			     "1x",
+			     "1kk",
+			     "12 ",
+			     "99999999999999999999g",
+			     "18446744073709551616",
+			     "99999999999999999999",
+			     NULL};
 	for (size_t i = 0; bad[i]; i++)
 		ck_assert_msg(!log_size_parse(bad[i], &v), "accepted %s", bad[i]);
 	ck_assert(!log_size_parse(NULL, &v));
+	ck_assert(log_size_parse("18446744073709551615", &v));
+	ck_assert_uint_eq(v, G_MAXUINT64);
 }
 END_TEST
 

@@ -136,6 +136,8 @@ START_TEST(test_validation_errors)
 	expect_error(unknown, "Unknown option --no-such-flag");
 	const char *bad_int[] = {BASE, "--timeout", "soon", NULL};
 	expect_error(bad_int, "soon");
+	const char *bad_label[] = {BASE, "--log-label", "lower=x", NULL};
+	expect_error(bad_label, "lower=x");
 	const char *bad_mode[] = {BASE, "--log-mode", "fast", NULL};
 	expect_error(bad_mode, "Invalid --log-mode fast: use blocking or non-blocking");
 	const char *bad_buf[] = {BASE,   "--log-mode", "non-blocking", "--log-max-buffer",

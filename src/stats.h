@@ -1,0 +1,117 @@
+/* Built-in stats (DESIGN.md "Where ocimon goes beyond conmon", point 2): one sample
+ * type filled by the cgroup (Linux) or racct (FreeBSD) backend, a ring of recent
+ * samples with peaks, the JSON the stats socket serves and the exit summary. */
+#pragma once
+
+#include <glib.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "racct_parse.h"
+
+/* Samples kept: 10 minutes at the default 5 s interval. */
+#define STATS_HISTORY          120
+#define STATS_DEFAULT_INTERVAL 5
+/* Version of the stats socket document and of stats.json (README "Built-in stats"). */
+#define STATS_SCHEMA_VERSION 1
+/* json_dumps flag: 74.16 stays "74.16", not "74.159999999999997". */
+#define STATS_JSON_REAL JSON_REAL_PRECISION(10)
+
+struct ocimon_sample {
+	gint64 timestamp;        /* wall clock, µs since the epoch */
+	gint64 monotonic;        /* g_get_monotonic_time(), for rates; not exported */
+	guint64 cpu_ns;          /* CPU time used since the container started */
+	double cpu_percent;      /* over the last interval, 100 = one core */
+	guint64 mem_bytes;       /* usage minus inactive file cache (as podman) */
+	guint64 mem_limit_bytes; /* the limit, capped at the machine's memory */
+	guint64 pids;
+	guint64 blk_read_bytes;
+	guint64 blk_write_bytes;
+	bool has_racct; /* FreeBSD: the raw racct values below are set */
+	struct racct_values racct;
+};
+
+/* ---- pure pieces (unit tested) ---- */
+
+struct stats_ring {
+	struct ocimon_sample items[STATS_HISTORY];
+	guint start; /* index of the oldest */
+	guint len;
+};
+
+void stats_ring_push(struct stats_ring *r, const struct ocimon_sample *s);
+/* i = 0 is the oldest; NULL when i >= len. */
+const struct ocimon_sample *stats_ring_get(const struct stats_ring *r, guint i);
+const struct ocimon_sample *stats_ring_last(const struct stats_ring *r);
+/* The newest sample taken at least min_age_us before now_mono, or NULL. */
+const struct ocimon_sample *stats_ring_before(const struct stats_ring *r, gint64 now_mono,
+					      gint64 min_age_us);
+
+struct stats_peaks {
+	guint64 mem_bytes;
+	gint64 mem_at; /* wall clock µs of the memory peak */
+	guint64 pids;
+	double cpu_percent;
+};
+
+void stats_peaks_update(struct stats_peaks *p, const struct ocimon_sample *s);
+
+/* CPU use between two readings in percent of one core: Δcpu / Δwall × 100 (podman's
+ * calculateCPUPercent). 0 when no time passed or the counter went backwards. */
+double stats_cpu_percent(guint64 prev_cpu_ns, gint64 prev_mono_us, guint64 cpu_ns, gint64 mono_us);
+
+/* RFC 3339 UTC with microseconds: "2024-05-01T12:00:00.123456Z". */
+char *stats_format_time(gint64 wall_us);
+
+json_t *stats_sample_to_json(const struct ocimon_sample *s);
+
+/* What the stats socket document says about the container besides the samples. */
+struct stats_doc_info {
+	const char *id;
+	const char *name;
+	pid_t monitor_pid;
+	pid_t container_pid;
+	gint64 started_at;         /* wall clock µs */
+	int interval;              /* seconds */
+	const char *source;        /* "cgroup v1 /sys/fs/cgroup/...", "racct jail:NAME" or NULL */
+	const char *error;         /* why the last sample failed, or NULL */
+	gint64 sample_cpu_ns;      /* CPU this monitor spent on its last sample */
+	gint64 sample_cpu_ns_max;  /* ... and the most on any one sample */
+	gint64 sample_cpu_ns_mean; /* ... and on average */
+};
+
+/* The stats socket document: info, "current" (may be NULL), "peaks", "history" oldest
+ * first. Pure. */
+json_t *stats_document(const struct stats_doc_info *info, const struct ocimon_sample *current,
+		       const struct stats_ring *ring, const struct stats_peaks *peaks);
+
+struct stats_summary_info {
+	const char *id;
+	const char *name;
+	gint64 started_at;  /* wall clock µs */
+	gint64 finished_at; /* wall clock µs */
+	int exit_status;
+	bool oom_killed;
+	guint n_samples;
+	const char *summary_path;
+};
+
+/* The exit summary (stats.json). last may be NULL (no sample could be taken). Pure. */
+json_t *stats_summary(const struct stats_summary_info *info, const struct ocimon_sample *last,
+		      const struct stats_peaks *peaks);
+
+/* ---- the sampler in the monitor (stats.c) ---- */
+
+struct monitor;
+struct stats_state;
+
+/* Right after the container pid is known: the registry entry, and unless
+ * --stats-interval 0 the sampler and the stats socket. Failures are logged, never
+ * fatal: stats must not stop a container. */
+void stats_monitor_start(struct monitor *m);
+/* In finish(), before the exit files: the last sample, the exit summary, the registry
+ * entry replaced by the exited index. status is the container's exit status. */
+void stats_monitor_finish(struct monitor *m, int status);
+/* monitor_clear(): frees whatever is left (a failure path that never finished). */
+void stats_monitor_free(struct monitor *m);

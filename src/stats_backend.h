@@ -1,0 +1,33 @@
+/* Where samples come from: stats_cgroup.c on Linux, stats_racct.c on FreeBSD. Exactly
+ * one of them is compiled; nothing else knows which. */
+#pragma once
+
+#include <glib.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "stats.h"
+
+struct stats_source;
+
+/* Finds the container's accounting: its cgroup from /proc/<pid>/cgroup (Linux), or
+ * the racct subject "jail:<jail_name>" (FreeBSD). */
+struct stats_source *stats_source_open(pid_t container_pid, const char *cid, const char *jail_name,
+				       GError **err);
+
+/* Reads one sample into out (timestamp and monotonic are set by the caller; prev is
+ * the previous sample or NULL). Fails when the container's accounting is gone or
+ * unavailable (ENOSYS: racct disabled). */
+gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev,
+			   struct ocimon_sample *out, GError **err);
+
+/* True when the backend reports cpu_percent itself (racct's pcpu); otherwise the
+ * sampler computes it from cpu_ns. */
+bool stats_source_has_cpu_percent(const struct stats_source *s);
+
+/* For people and the registry: "cgroup v1 /sys/fs/cgroup/memory/...", "racct jail:x". */
+const char *stats_source_describe(const struct stats_source *s);
+
+void stats_source_free(struct stats_source *s);
+typedef struct stats_source stats_source;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(stats_source, stats_source_free)

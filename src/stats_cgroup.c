@@ -1,0 +1,227 @@
+/* Linux: samples from the container's cgroup, v1 or v2 (SPEC §3). Opening finds the
+ * files once; each sample then is six small reads into a stack buffer, no allocation. */
+#include "stats_cgroup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cgroup_parse.h"
+#include "fdutil.h"
+
+#define CGROUP_ROOT "/sys/fs/cgroup"
+/* memory.stat is ~1.5 KiB; io.stat grows with devices. */
+#define CGROUP_READ_MAX 16384
+
+enum cg_file { CG_CPU, CG_MEM_USAGE, CG_MEM_STAT, CG_MEM_LIMIT, CG_PIDS, CG_IO, CG_N };
+
+struct stats_source {
+	bool v2;
+	guint64 physical;
+	char *file[CG_N];
+	char *dir; /* its disappearance means the cgroup was removed */
+	char *procs;
+	char *describe;
+};
+
+/* v1: the controller's mount; "cpuacct" may be co-mounted as "cpu,cpuacct". */
+static char *v1_controller_dir(const char *root, const char *controller, const char *path)
+{
+	g_autofree char *a = g_strdup_printf("%s/%s", root, controller);
+	g_autofree char *b = g_strdup_printf("%s/cpu,%s", root, controller);
+	g_autofree char *c = g_strdup_printf("%s/%s,cpu", root, controller);
+	const char *mounts[] = {a, b, c};
+	for (size_t i = 0; i < G_N_ELEMENTS(mounts); i++) {
+		char *dir = g_strconcat(mounts[i], path, NULL);
+		if (g_file_test(dir, G_FILE_TEST_IS_DIR))
+			return dir;
+		g_free(dir);
+	}
+	return NULL;
+}
+
+struct stats_source *cgroup_source_new(const char *root, const char *membership_text,
+				       const char *cid, guint64 physical, GError **err)
+{
+	g_autofree char *path = cgroup_parse_membership(membership_text, cid, err);
+	if (path == NULL)
+		return NULL;
+	g_autoptr(stats_source) s = g_new0(struct stats_source, 1);
+	s->physical = physical;
+	g_autofree char *controllers = g_strdup_printf("%s/cgroup.controllers", root);
+	s->v2 = g_file_test(controllers, G_FILE_TEST_EXISTS);
+	if (s->v2) {
+		s->dir = g_strconcat(root, path, NULL);
+		if (!g_file_test(s->dir, G_FILE_TEST_IS_DIR)) {
+			g_set_error(err, OCIMON_ERROR, ENOENT, "cgroup %s does not exist", s->dir);
+			return NULL;
+		}
+		static const char *const names[CG_N] = {"cpu.stat",     "memory.current",
+							"memory.stat",  "memory.max",
+							"pids.current", "io.stat"};
+		for (int i = 0; i < CG_N; i++)
+			s->file[i] = g_build_filename(s->dir, names[i], NULL);
+		s->procs = g_build_filename(s->dir, "cgroup.procs", NULL);
+		s->describe = g_strdup_printf("cgroup v2 %s", s->dir);
+		return g_steal_pointer(&s);
+	}
+	g_autofree char *cpu = v1_controller_dir(root, "cpuacct", path);
+	g_autofree char *mem = v1_controller_dir(root, "memory", path);
+	g_autofree char *pids = v1_controller_dir(root, "pids", path);
+	g_autofree char *blkio = v1_controller_dir(root, "blkio", path);
+	const char *any = cpu ? cpu : mem ? mem : pids ? pids : blkio;
+	if (any == NULL) {
+		g_set_error(err, OCIMON_ERROR, ENOENT,
+			    "cgroup %s exists under none of the v1 controllers in %s", path, root);
+		return NULL;
+	}
+	s->dir = g_strdup(any);
+	/* A controller that is not mounted leaves its file NULL: the value stays 0. */
+	s->file[CG_CPU] = cpu ? g_build_filename(cpu, "cpuacct.usage", NULL) : NULL;
+	if (mem) {
+		s->file[CG_MEM_USAGE] = g_build_filename(mem, "memory.usage_in_bytes", NULL);
+		s->file[CG_MEM_STAT] = g_build_filename(mem, "memory.stat", NULL);
+		s->file[CG_MEM_LIMIT] = g_build_filename(mem, "memory.limit_in_bytes", NULL);
+	}
+	s->file[CG_PIDS] = pids ? g_build_filename(pids, "pids.current", NULL) : NULL;
+	s->file[CG_IO] =
+	    blkio ? g_build_filename(blkio, "blkio.throttle.io_service_bytes_recursive", NULL)
+		  : NULL;
+	s->procs = g_build_filename(pids ? pids : any, "cgroup.procs", NULL);
+	s->describe = g_strdup_printf("cgroup v1 %s", s->dir);
+	return g_steal_pointer(&s);
+}
+
+struct stats_source *stats_source_open(pid_t container_pid, const char *cid, const char *jail_name,
+				       GError **err)
+{
+	g_autofree char *proc = g_strdup_printf("/proc/%d/cgroup", (int)container_pid);
+	g_autofree char *text = NULL;
+	g_autoptr(GError) e = NULL;
+	if (!g_file_get_contents(proc, &text, NULL, &e)) {
+		g_set_error(err, OCIMON_ERROR, ENOENT, "Failed to read %s: %s", proc, e->message);
+		return NULL;
+	}
+	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+	guint64 physical = pages > 0 && page > 0 ? (guint64)pages * (guint64)page : 0;
+	return cgroup_source_new(CGROUP_ROOT, text, cid, physical, err);
+}
+
+/* Reads a small file into buf (NUL-terminated). Returns its length or -errno. */
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read_retry(fd, buf + len, size - 1 - len);
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return -e;
+		}
+		/* A short read is the end: cgroupfs (seq_file) fills what it is given. */
+		bool end = n == 0 || (size_t)n < size - 1 - len;
+		len += (size_t)n;
+		if (end || len == size - 1)
+			break;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (ssize_t)len;
+}
+
+gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev,
+			   struct ocimon_sample *out, GError **err)
+{
+	char buf[CGROUP_READ_MAX];
+	bool have[CG_N] = {false};
+	guint64 cpu = 0, usage = 0, inactive = 0, limit = 0, pids = 0, rd = 0, wr = 0;
+	for (int i = 0; i < CG_N; i++) {
+		if (s->file[i] == NULL)
+			continue;
+		ssize_t n = read_small(s->file[i], buf, sizeof(buf));
+		if (n < 0) {
+			/* A missing file is a controller not enabled, unless the whole cgroup
+			 * is gone (the container was deleted). */
+			if (access(s->dir, F_OK) < 0) {
+				int e = errno;
+				g_set_error(err, OCIMON_ERROR, e, "cgroup %s was removed: %s",
+					    s->dir, g_strerror(e));
+				return FALSE;
+			}
+			continue;
+		}
+		switch ((enum cg_file)i) {
+		case CG_CPU:
+			if (s->v2) {
+				have[i] = cgroup_parse_keyed(buf, "usage_usec", &cpu);
+				cpu *= 1000;
+			} else {
+				have[i] = cgroup_parse_value(buf, &cpu);
+			}
+			break;
+		case CG_MEM_USAGE:
+			have[i] = cgroup_parse_value(buf, &usage);
+			break;
+		case CG_MEM_STAT:
+			have[i] = cgroup_parse_keyed(
+			    buf, s->v2 ? "inactive_file" : "total_inactive_file", &inactive);
+			break;
+		case CG_MEM_LIMIT:
+			have[i] = cgroup_parse_value(buf, &limit);
+			break;
+		case CG_PIDS:
+			have[i] = cgroup_parse_value(buf, &pids);
+			break;
+		case CG_IO:
+			if (s->v2)
+				cgroup_parse_io_stat(buf, &rd, &wr);
+			else
+				cgroup_parse_blkio_v1(buf, &rd, &wr);
+			have[i] = true;
+			break;
+		case CG_N:
+			break;
+		}
+	}
+	(void)prev;
+	out->cpu_ns = have[CG_CPU] ? cpu : 0;
+	out->mem_bytes = have[CG_MEM_USAGE] ? cgroup_mem_usage(usage, inactive) : 0;
+	out->mem_limit_bytes = cgroup_mem_limit(have[CG_MEM_LIMIT] ? limit : 0, s->physical);
+	out->pids = have[CG_PIDS] ? pids : 0;
+	out->blk_read_bytes = rd;
+	out->blk_write_bytes = wr;
+	out->has_racct = false;
+	return TRUE;
+}
+
+bool stats_source_has_cpu_percent(const struct stats_source *s)
+{
+	return false;
+}
+
+const char *stats_source_describe(const struct stats_source *s)
+{
+	return s->describe;
+}
+
+const char *cgroup_source_procs(const struct stats_source *s)
+{
+	return s->procs;
+}
+
+void stats_source_free(struct stats_source *s)
+{
+	if (s == NULL)
+		return;
+	for (int i = 0; i < CG_N; i++)
+		g_free(s->file[i]);
+	g_free(s->dir);
+	g_free(s->procs);
+	g_free(s->describe);
+	g_free(s);
+}

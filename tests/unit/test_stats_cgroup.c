@@ -1,0 +1,264 @@
+/* The Linux cgroup backend: the pure parsers, and whole samples read from fixture trees
+ * (tests/fixtures/cgroup: v1 captured from a podman container on this project's cgroup-v1
+ * machine, a co-mounted v1 layout, and v2). */
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cgroup_parse.h"
+#include "check_main.h"
+#include "stats_cgroup.h"
+
+#define CID_V1 "c9377b2d2e343cd7d63cb0db3f515d49bd6090c6f690c3b9a341265ad0b6144b"
+#define CID    "deadbeef0123456789abcdef0123456789abcdef0123456789abcdef01234567"
+#define PHYS   G_GUINT64_CONSTANT(25276502016)
+
+static char *fixture(const char *rel)
+{
+	return g_build_filename(FIXTURES, "cgroup", rel, NULL);
+}
+
+static char *fixture_text(const char *rel)
+{
+	g_autofree char *path = fixture(rel);
+	char *text = NULL;
+	ck_assert_msg(g_file_get_contents(path, &text, NULL, NULL), "read %s", path);
+	return text;
+}
+
+/* Reads one sample of the fixture tree root for the membership text. */
+static gboolean sample_of(const char *root_rel, const char *membership, const char *cid,
+			  struct ocimon_sample *s, GError **err)
+{
+	g_autofree char *root = fixture(root_rel);
+	g_autoptr(stats_source) src = cgroup_source_new(root, membership, cid, PHYS, err);
+	if (src == NULL)
+		return FALSE;
+	memset(s, 0, sizeof(*s));
+	return stats_source_read(src, NULL, s, err);
+}
+
+START_TEST(test_membership_longest_ignores_named)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = fixture_text("v1-comounted/proc_pid_cgroup");
+	/* name=systemd has the longest path but is not a resource controller. */
+	g_autofree char *p = cgroup_parse_membership(text, NULL, &err);
+	ck_assert_str_eq(p, "/machine.slice/libpod-" CID ".scope");
+}
+END_TEST
+
+START_TEST(test_membership_trims_after_container)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *a =
+	    cgroup_parse_membership("0::/user.slice/libpod-" CID ".scope/container\n", CID, &err);
+	ck_assert_str_eq(a, "/user.slice/libpod-" CID ".scope");
+	g_autofree char *b =
+	    cgroup_parse_membership("0::/libpod_parent/libpod-payload-" CID "/sub/x\n", CID, &err);
+	ck_assert_str_eq(b, "/libpod_parent/libpod-payload-" CID);
+	g_autofree char *c =
+	    cgroup_parse_membership("4:memory:/libpod_parent/libpod-" CID "/init\n", CID, &err);
+	ck_assert_str_eq(c, "/libpod_parent/libpod-" CID);
+	/* Another container's ID must not trim. */
+	g_autofree char *d =
+	    cgroup_parse_membership("0::/kubepods/crio-" CID ".scope/x\n", "other", &err);
+	ck_assert_str_eq(d, "/kubepods/crio-" CID ".scope/x");
+	/* A removed v2 cgroup is reported with " (deleted)". */
+	g_autofree char *e =
+	    cgroup_parse_membership("0::/libpod-" CID ".scope (deleted)\n", CID, &err);
+	ck_assert_str_eq(e, "/libpod-" CID ".scope");
+}
+END_TEST
+
+START_TEST(test_membership_errors)
+{
+	g_autoptr(GError) err = NULL;
+	ck_assert_ptr_null(cgroup_parse_membership("", NULL, &err));
+	ck_assert_int_eq(err->code, ENOENT);
+	g_clear_error(&err);
+	ck_assert_ptr_null(cgroup_parse_membership("1:name=systemd:/x\n", NULL, &err));
+	g_clear_error(&err);
+	ck_assert_ptr_null(cgroup_parse_membership("garbage\n", NULL, &err));
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	guint64 v;
+	ck_assert(cgroup_parse_value("123\n", &v));
+	ck_assert_uint_eq(v, 123);
+	ck_assert(cgroup_parse_value("max\n", &v));
+	ck_assert_uint_eq(v, G_MAXUINT64);
+	ck_assert(!cgroup_parse_value("", &v));
+	ck_assert(!cgroup_parse_value("12x", &v));
+	ck_assert(cgroup_parse_keyed("usage_usec 10\nuser_usec 7\n", "user_usec", &v));
+	ck_assert_uint_eq(v, 7);
+	/* "inactive_file" must not match "total_inactive_file" nor a prefix of a longer key. */
+	ck_assert(cgroup_parse_keyed("total_inactive_file 5\ninactive_filex 6\ninactive_file 9",
+				     "inactive_file", &v));
+	ck_assert_uint_eq(v, 9);
+	ck_assert(!cgroup_parse_keyed("a 1\n", "b", &v));
+	ck_assert_uint_eq(cgroup_mem_usage(100, 30), 70);
+	ck_assert_uint_eq(cgroup_mem_usage(30, 100), 0);
+	ck_assert_uint_eq(cgroup_mem_limit(G_MAXUINT64, 1000), 1000);
+	ck_assert_uint_eq(cgroup_mem_limit(G_GUINT64_CONSTANT(9223372036854771712), 1000), 1000);
+	ck_assert_uint_eq(cgroup_mem_limit(500, 1000), 500);
+	ck_assert_uint_eq(cgroup_mem_limit(0, 1000), 1000);
+}
+END_TEST
+
+START_TEST(test_blkio_parsers)
+{
+	guint64 r, w;
+	cgroup_parse_io_stat("8:0 rbytes=10 wbytes=20 rios=1 wios=2 dbytes=0 dios=0\n"
+			     "253:0 rbytes=5 wbytes=1 rios=1 wios=1 dbytes=0 dios=0\n",
+			     &r, &w);
+	ck_assert_uint_eq(r, 15);
+	ck_assert_uint_eq(w, 21);
+	cgroup_parse_io_stat("", &r, &w);
+	ck_assert_uint_eq(r + w, 0);
+	cgroup_parse_blkio_v1("8:0 Read 7\n8:0 Write 9\n8:0 Sync 16\n8:0 Total 16\nTotal 16\n", &r,
+			      &w);
+	ck_assert_uint_eq(r, 7);
+	ck_assert_uint_eq(w, 9);
+	cgroup_parse_blkio_v1("Total 0\n", &r, &w);
+	ck_assert_uint_eq(r + w, 0);
+}
+END_TEST
+
+START_TEST(test_v1_real_container)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = fixture_text("v1/proc_pid_cgroup");
+	struct ocimon_sample s;
+	ck_assert_msg(sample_of("v1", text, CID_V1, &s, &err), "%s", err ? err->message : "");
+	ck_assert_uint_eq(s.cpu_ns, 37437687);
+	/* memory.usage_in_bytes 22044672 - total_inactive_file 20971520 (the file the
+	 * container wrote sits in the page cache). */
+	ck_assert_uint_eq(s.mem_bytes, 22044672 - 20971520);
+	ck_assert_uint_eq(s.mem_limit_bytes, 268435456); /* podman run --memory 256m */
+	ck_assert_uint_eq(s.pids, 3);
+	ck_assert_uint_eq(s.blk_read_bytes, 0);
+	ck_assert(!s.has_racct);
+}
+END_TEST
+
+START_TEST(test_v1_comounted_missing_pids_no_limit)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = fixture_text("v1-comounted/proc_pid_cgroup");
+	struct ocimon_sample s;
+	ck_assert_msg(sample_of("v1-comounted", text, CID, &s, &err), "%s",
+		      err ? err->message : "");
+	ck_assert_uint_eq(s.cpu_ns, 123456789); /* found under cpu,cpuacct */
+	ck_assert_uint_eq(s.mem_bytes, 8388608 - 4194304);
+	ck_assert_uint_eq(s.mem_limit_bytes, PHYS); /* v1 "no limit" capped */
+	ck_assert_uint_eq(s.pids, 0);               /* no pids controller for it */
+	ck_assert_uint_eq(s.blk_read_bytes, 1048576 + 4096);
+	ck_assert_uint_eq(s.blk_write_bytes, 2097152);
+}
+END_TEST
+
+START_TEST(test_v2_max_limit)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = fixture_text("v2/proc_pid_cgroup");
+	struct ocimon_sample s;
+	ck_assert_msg(sample_of("v2", text, CID, &s, &err), "%s", err ? err->message : "");
+	ck_assert_uint_eq(s.cpu_ns, G_GUINT64_CONSTANT(2500000000));
+	ck_assert_uint_eq(s.mem_bytes, 10485760 - 2097152);
+	ck_assert_uint_eq(s.mem_limit_bytes, PHYS); /* "max" */
+	ck_assert_uint_eq(s.pids, 4);
+	ck_assert_uint_eq(s.blk_read_bytes, 1048576 + 4096);
+	ck_assert_uint_eq(s.blk_write_bytes, 524288);
+	g_autofree char *root = fixture("v2");
+	g_autoptr(stats_source) src = cgroup_source_new(root, text, CID, PHYS, &err);
+	ck_assert(g_str_has_suffix(cgroup_source_procs(src), ".scope/cgroup.procs"));
+	ck_assert(g_str_has_prefix(stats_source_describe(src), "cgroup v2 "));
+}
+END_TEST
+
+START_TEST(test_v2_limit_and_missing_files)
+{
+	g_autoptr(GError) err = NULL;
+	struct ocimon_sample s;
+	ck_assert_msg(
+	    sample_of("v2", "0::/libpod_parent/libpod-payload-" CID "/sub\n", CID, &s, &err), "%s",
+	    err ? err->message : "");
+	ck_assert_uint_eq(s.cpu_ns, 750000);
+	ck_assert_uint_eq(s.mem_limit_bytes, 536870912);
+	ck_assert_uint_eq(s.mem_bytes, 1000000); /* no memory.stat: nothing subtracted */
+	ck_assert_uint_eq(s.pids, 0);
+	ck_assert_uint_eq(s.blk_read_bytes + s.blk_write_bytes, 0);
+}
+END_TEST
+
+START_TEST(test_unknown_cgroup)
+{
+	g_autoptr(GError) err = NULL;
+	struct ocimon_sample s;
+	ck_assert(!sample_of("v2", "0::/no/such/cgroup\n", CID, &s, &err));
+	ck_assert_int_eq(err->code, ENOENT);
+	g_clear_error(&err);
+	ck_assert(!sample_of("v1", "4:memory:/no/such\n", CID, &s, &err));
+	ck_assert_int_eq(err->code, ENOENT);
+}
+END_TEST
+
+static void put(const char *dir, const char *name, const char *text)
+{
+	g_autofree char *p = g_build_filename(dir, name, NULL);
+	ck_assert(g_file_set_contents(p, text, -1, NULL));
+}
+
+START_TEST(test_removed_cgroup)
+{
+	g_autofree char *root = g_dir_make_tmp("ocimon-cg-XXXXXX", NULL);
+	put(root, "cgroup.controllers", "cpu memory pids\n");
+	g_autofree char *dir = g_build_filename(root, "ctr", NULL);
+	ck_assert_int_eq(g_mkdir(dir, 0755), 0);
+	put(dir, "cpu.stat", "usage_usec 5\n");
+	put(dir, "memory.current", "4096\n");
+	g_autoptr(GError) err = NULL;
+	g_autoptr(stats_source) src = cgroup_source_new(root, "0::/ctr\n", NULL, PHYS, &err);
+	ck_assert_ptr_nonnull(src);
+	struct ocimon_sample s = {0};
+	ck_assert(stats_source_read(src, NULL, &s, &err));
+	ck_assert_uint_eq(s.cpu_ns, 5000);
+	/* The runtime deletes the cgroup: a clear error, not zeros. */
+	g_autofree char *cpu = g_build_filename(dir, "cpu.stat", NULL);
+	g_autofree char *mem = g_build_filename(dir, "memory.current", NULL);
+	g_unlink(cpu);
+	g_unlink(mem);
+	ck_assert_int_eq(g_rmdir(dir), 0);
+	ck_assert(!stats_source_read(src, NULL, &s, &err));
+	ck_assert_int_eq(err->code, ENOENT);
+	ck_assert_msg(strstr(err->message, "was removed") != NULL, "%s", err->message);
+	g_autofree char *ctl = g_build_filename(root, "cgroup.controllers", NULL);
+	g_unlink(ctl);
+	g_rmdir(root);
+}
+END_TEST
+
+Suite *make_suite(void)
+{
+	Suite *s = suite_create("stats_cgroup");
+	TCase *t = tcase_create("parse");
+	tcase_add_test(t, test_membership_longest_ignores_named);
+	tcase_add_test(t, test_membership_trims_after_container);
+	tcase_add_test(t, test_membership_errors);
+	tcase_add_test(t, test_values);
+	tcase_add_test(t, test_blkio_parsers);
+	suite_add_tcase(s, t);
+	t = tcase_create("fixtures");
+	tcase_add_test(t, test_v1_real_container);
+	tcase_add_test(t, test_v1_comounted_missing_pids_no_limit);
+	tcase_add_test(t, test_v2_max_limit);
+	tcase_add_test(t, test_v2_limit_and_missing_files);
+	tcase_add_test(t, test_unknown_cgroup);
+	tcase_add_test(t, test_removed_cgroup);
+	suite_add_tcase(s, t);
+	return s;
+}
