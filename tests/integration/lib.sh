@@ -199,10 +199,13 @@ t_finish() {
 
 # ensure_journald: a running systemd-journald (no systemd as PID 1 here: start it ourselves
 # when its socket is missing). Returns non-zero if it cannot be had.
+journald_alive() { echo probe | systemd-cat -t ocimon-probe 2>/dev/null; }
 ensure_journald() {
     local sock=/run/systemd/journal/socket
-    [[ -S $sock ]] && return 0
+    journald_alive && return 0
     [[ -x /lib/systemd/systemd-journald ]] || return 1
+    # A socket left behind by a journald that died refuses connections: start afresh.
+    rm -f "$sock"
     setsid /lib/systemd/systemd-journald >"$T_WORK/journald.log" 2>&1 </dev/null &
-    wait_for 10 test -S "$sock"
+    wait_for 10 journald_alive
 }

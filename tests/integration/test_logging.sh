@@ -95,7 +95,8 @@ if ensure_journald; then
     assert_contains "journald: podman logs shows stdout" j-out "$got"
     assert_contains "journald: podman logs shows stderr" j-err "$got"
     assert_contains "journald: podman logs shows the partial line" j-partial "$got"
-    v=$(journalctl --no-pager -o verbose CONTAINER_NAME=jlog 2>/dev/null)
+    v=$(journalctl --no-pager -o verbose CONTAINER_ID_FULL="$cid" 2>/dev/null)
+    assert_match "journald: the run created a container" '^[0-9a-f]{64}$' "$cid"
     assert_contains "journald: CONTAINER_ID_FULL" "CONTAINER_ID_FULL=$cid" "$v"
     assert_contains "journald: CONTAINER_ID is 12 characters" "CONTAINER_ID=${cid:0:12}" "$v"
     assert_contains "journald: SYSLOG_IDENTIFIER is the name" "SYSLOG_IDENTIFIER=jlog" "$v"
@@ -105,11 +106,11 @@ if ensure_journald; then
     pm_t 60 rm -f jlog >/dev/null 2>&1
 
     # --log-opt tag=... becomes CONTAINER_TAG and SYSLOG_IDENTIFIER
-    pm_t 60 run --rm --name jtag --log-driver journald --log-opt tag=mytag "$I" echo tagged >/dev/null 2>&1
-    twait() { journalctl --no-pager CONTAINER_TAG=mytag 2>/dev/null | grep -q tagged; }
+    pm_t 60 run --rm --name jtag --log-driver journald --log-opt tag=mytag-$$ "$I" echo tagged >/dev/null 2>&1
+    twait() { journalctl --no-pager CONTAINER_TAG=mytag-$$ 2>/dev/null | grep -q tagged; }
     check "journald: --log-opt tag gives CONTAINER_TAG (10 s)" wait_for 10 twait
-    assert_contains "journald: tag is the SYSLOG_IDENTIFIER" "SYSLOG_IDENTIFIER=mytag" \
-        "$(journalctl --no-pager -o verbose CONTAINER_TAG=mytag 2>/dev/null)"
+    assert_contains "journald: tag is the SYSLOG_IDENTIFIER" "SYSLOG_IDENTIFIER=mytag-$$" \
+        "$(journalctl --no-pager -o verbose CONTAINER_TAG=mytag-$$ 2>/dev/null)"
 else
     fail "journald: systemd-journald could not be started" "$(cat "$W/journald.log" 2>/dev/null)"
 fi
