@@ -1,10 +1,13 @@
 # shellcheck shell=bash
 # The monitor driven without podman, with runc and a busybox bundle: oci_driver
 # (tests/integration/oci_driver.c) plays podman's part of the handshake. Used by test_oom.sh,
-# test_notify.sh and test_restore.sh; source it after lib.sh and t_setup.
+# test_direct.sh, test_notify.sh, test_restore.sh and others; source it after lib.sh and t_setup.
 #
-#   d_bundle ID [-r RESOURCES-JSON] -- ARGS...   $D_W/b/ID with a config.json running ARGS;
-#                                              RESOURCES-JSON goes into linux.resources
+#   d_bundle ID [--hostpid] [-r RESOURCES-JSON] -- ARGS...
+#                                              $D_W/b/ID with a config.json running ARGS;
+#                                              RESOURCES-JSON goes into linux.resources;
+#                                              --hostpid: no pid namespace of its own
+#   d_monitor_args ID                          the monitor's arguments, one a line
 #   d_start ID [DRIVER-OPTS...] -- [EXTRA MONITOR ARGS...]
 #                                              run oci_driver + the monitor as podman 5 would
 #                                              (with --persist-dir); the first sync line is in
@@ -41,10 +44,13 @@ d_cleanup() {
     for id in "${D_IDS[@]}"; do
         runc_ kill "$id" KILL >/dev/null 2>&1
         runc_ delete -f "$id" >/dev/null 2>&1
-        p=$(cat "$D_W/b/$id/conmon.pid" 2>/dev/null) || continue
-        if proc_alive "$p" && [[ $(real_exe "$p") == "$exe" ]]; then
-            kill -KILL "$p" 2>/dev/null
-        fi
+        # The daemon (conmon.pid) and, in --sync mode, the process the driver started.
+        for p in $(cat "$D_W/b/$id/conmon.pid" 2>/dev/null) \
+            $(sed -n 's/^oci_driver: monitor pid //p' "$D_W/$id.err" 2>/dev/null); do
+            if proc_alive "$p" && [[ $(real_exe "$p") == "$exe" ]]; then
+                kill -KILL "$p" 2>/dev/null
+            fi
+        done
     done
 }
 t_on_exit d_cleanup
@@ -58,8 +64,12 @@ d_json_str() {
 }
 
 d_bundle() {
-    local id=$1 resources="" args="" a b
+    local id=$1 resources="" args="" a b pidns='{ "type": "pid" }, '
     shift
+    if [[ ${1:-} == --hostpid ]]; then
+        pidns=""
+        shift
+    fi
     if [[ ${1:-} == -r ]]; then
         resources="$2,"
         shift 2
@@ -99,7 +109,7 @@ d_bundle() {
   "linux": {
     "resources": { $resources "devices": [ { "allow": false, "access": "rwm" } ] },
     "namespaces": [
-      { "type": "pid" }, { "type": "network" }, { "type": "ipc" },
+      $pidns{ "type": "network" }, { "type": "ipc" },
       { "type": "uts" }, { "type": "mount" }
     ]
   }
@@ -109,19 +119,23 @@ EOF
 
 # D_RC is read by the test files.
 # shellcheck disable=SC2034
+d_monitor_args() {
+    local id=$1 b=$D_W/b/$1
+    printf '%s\n' --api-version 1 -c "$id" -u "$id" -r "$RUNC" -b "$b" -p "$b/pidfile" \
+        -n "name-$id" --exit-dir "$D_EXITS" --full-attach -l "k8s-file:$b/ctr.log" \
+        --log-level warning --conmon-pidfile "$b/conmon.pid" --persist-dir "$D_W/persist/$id" \
+        --runtime-arg "--root=$D_RUNC_ROOT"
+}
+
 d_start() {
-    local id=$1 dopts=() margs b
+    local id=$1 dopts=() margs
     shift
     while [[ $# -gt 0 && $1 != -- ]]; do
         dopts+=("$1")
         shift
     done
     [[ ${1:-} == -- ]] && shift
-    b=$D_W/b/$id
-    margs=(--api-version 1 -c "$id" -u "$id" -r "$RUNC" -b "$b" -p "$b/pidfile"
-        -n "name-$id" --exit-dir "$D_EXITS" --full-attach -l "k8s-file:$b/ctr.log"
-        --log-level warning --conmon-pidfile "$b/conmon.pid" --persist-dir "$D_W/persist/$id"
-        --runtime-arg "--root=$D_RUNC_ROOT")
+    mapfile -t margs < <(d_monitor_args "$id")
     D_RC=0
     "$D_DRIVER" -t 30 "${dopts[@]}" -- "$OCIMON" "${margs[@]}" "$@" >"$D_W/$id.out" 2>"$D_W/$id.err" ||
         D_RC=$?

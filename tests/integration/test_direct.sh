@@ -9,144 +9,20 @@ source "$(dirname "$0")/lib.sh"
 t_setup nopodman
 
 [[ -x $OCIMON ]] || die "monitor $OCIMON not found or not executable (build first)"
-make_rootfs >/dev/null
-ROOTFS=$OCIMON_IMAGE_DIR/rootfs
-W=$T_WORK
-RUNC_ROOT=$W/runc
-EXITS=$W/exits
-mkdir -p "$RUNC_ROOT" "$EXITS"
-
-# The driver: the one meson built, else compile it here.
-DRIVER=${OCI_DRIVER:-}
-if [[ -z $DRIVER ]]; then
-    for d in "$OCIMON_REPO/build/tests/integration/oci_driver" "$OCIMON_REPO/build/tests/oci_driver"; do
-        [[ -x $d ]] && DRIVER=$d && break
-    done
-fi
-if [[ -z $DRIVER ]]; then
-    DRIVER=$W/oci_driver
-    gcc -std=gnu11 -Wall -Werror -O2 -o "$DRIVER" "$(dirname "$0")/oci_driver.c" ||
-        die "cannot compile oci_driver.c"
-fi
-
-runc_() { "$RUNC" --root "$RUNC_ROOT" "$@"; }
-
-IDS=()
-direct_cleanup() {
-    local id p exe
-    exe=$(readlink -f "$OCIMON")
-    for id in "${IDS[@]}"; do
-        runc_ kill "$id" KILL >/dev/null 2>&1
-        runc_ delete -f "$id" >/dev/null 2>&1
-        for p in $(cat "$W/b/$id/conmon.pid" 2>/dev/null) $(sed -n 's/^oci_driver: monitor pid //p' "$W/$id.err" 2>/dev/null); do
-            if proc_alive "$p" && [[ $(real_exe "$p") == "$exe" ]]; then
-                kill -KILL "$p" 2>/dev/null
-            fi
-        done
-    done
-}
-t_on_exit direct_cleanup
-
-# json_str S: S as a JSON string.
-json_str() {
-    local s=$1
-    s=${s//\\/\\\\}
-    s=${s//\"/\\\"}
-    s=${s//$'\n'/\\n}
-    s=${s//$'\t'/\\t}
-    printf '"%s"' "$s"
-}
-
-# make_bundle ID [--hostpid] -- ARGS...: $W/b/ID with a config.json for runc.
-make_bundle() {
-    local id=$1 pidns='{ "type": "pid" },' args="" a b
-    shift
-    if [[ $1 == --hostpid ]]; then
-        pidns=""
-        shift
-    fi
-    [[ $1 == -- ]] && shift
-    for a in "$@"; do
-        args+="${args:+, }$(json_str "$a")"
-    done
-    b=$W/b/$id
-    rm -rf "$b"
-    mkdir -p "$b" "$W/persist/$id"
-    cat >"$b/config.json" <<EOF
-{
-  "ociVersion": "1.0.2",
-  "process": {
-    "terminal": false,
-    "user": { "uid": 0, "gid": 0 },
-    "args": [ $args ],
-    "env": [ "PATH=/bin", "HOME=/root" ],
-    "cwd": "/",
-    "capabilities": {
-      "bounding": [ "CAP_KILL", "CAP_NET_BIND_SERVICE" ],
-      "effective": [ "CAP_KILL", "CAP_NET_BIND_SERVICE" ],
-      "permitted": [ "CAP_KILL", "CAP_NET_BIND_SERVICE" ]
-    },
-    "rlimits": [
-      { "type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024 },
-      { "type": "RLIMIT_NPROC", "hard": 1024, "soft": 1024 }
-    ],
-    "noNewPrivileges": true
-  },
-  "root": { "path": "$ROOTFS", "readonly": true },
-  "hostname": "ocimon-direct",
-  "mounts": [
-    { "destination": "/proc", "type": "proc", "source": "proc" },
-    { "destination": "/dev", "type": "tmpfs", "source": "tmpfs",
-      "options": [ "nosuid", "strictatime", "mode=755", "size=65536k" ] },
-    { "destination": "/dev/pts", "type": "devpts", "source": "devpts",
-      "options": [ "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620" ] },
-    { "destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
-      "options": [ "nosuid", "nodev", "mode=1777" ] },
-    { "destination": "/sys", "type": "sysfs", "source": "sysfs",
-      "options": [ "nosuid", "noexec", "nodev", "ro" ] }
-  ],
-  "linux": {
-    "resources": { "devices": [ { "allow": false, "access": "rwm" } ] },
-    "namespaces": [
-      $pidns
-      { "type": "network" },
-      { "type": "ipc" },
-      { "type": "uts" },
-      { "type": "mount" }
-    ],
-    "maskedPaths": [ "/proc/kcore", "/proc/keys", "/proc/timer_list", "/sys/firmware" ],
-    "readonlyPaths": [ "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger" ]
-  }
-}
-EOF
-}
-
-# monitor_args ID: the arguments podman passes (plus --persist-dir, as podman 5 does and
-# --runtime-arg --root=DIR so runc keeps its state here).
-monitor_args() {
-    local id=$1 b=$W/b/$1
-    printf '%s\n' --api-version 1 -c "$id" -u "$id" -r "$RUNC" -b "$b" -p "$b/pidfile" \
-        -n "name-$id" --exit-dir "$EXITS" --full-attach -l "k8s-file:$b/ctr.log" \
-        --log-level warning --conmon-pidfile "$b/conmon.pid" --persist-dir "$W/persist/$id" \
-        --runtime-arg "--root=$RUNC_ROOT"
-}
-
-# start_monitor ID [DRIVER-OPTS...] -- [EXTRA MONITOR ARGS...]: run the driver in the
-# foreground; output in $W/ID.out and $W/ID.err, its exit code in DRV_RC.
+# shellcheck source=tests/integration/direct_lib.sh
+source "$(dirname "$0")/direct_lib.sh"
+W=$D_W
+EXITS=$D_EXITS
+DRIVER=$D_DRIVER
+IDS=() # d_bundle records the ids for d_cleanup; kept for the cases below
+make_bundle() { d_bundle "$@"; }
+monitor_args() { d_monitor_args "$@"; }
+# start_monitor ID [DRIVER-OPTS...] -- [EXTRA MONITOR ARGS...]: see d_start; status in DRV_RC.
 start_monitor() {
-    local id=$1 dopts=() margs=()
-    shift
-    while [[ $# -gt 0 && $1 != -- ]]; do
-        dopts+=("$1")
-        shift
-    done
-    [[ ${1:-} == -- ]] && shift
-    mapfile -t margs < <(monitor_args "$id")
-    DRV_RC=0
-    "$DRIVER" -t 30 "${dopts[@]}" -- "$OCIMON" "${margs[@]}" "$@" >"$W/$id.out" 2>"$W/$id.err" || DRV_RC=$?
+    d_start "$@"
+    DRV_RC=$D_RC
 }
 
-file_exists() { [[ -e $1 ]]; }
 # exact_content NAME FILE VALUE: FILE holds VALUE and nothing else (no newline).
 exact_content() {
     local got
