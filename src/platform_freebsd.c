@@ -2,6 +2,7 @@
 #include "platform.h"
 
 #include "fdutil.h"
+#include "platform_common.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,11 +16,6 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-
-#ifndef O_PATH
-/* Before FreeBSD 13.1. */
-#define O_PATH 0
-#endif
 
 const int platform_seqpacket_send_flags = MSG_EOR;
 
@@ -37,14 +33,8 @@ int platform_set_pdeathsig(int sig)
 int platform_signal_source_open(const int *sigs, size_t n, GError **err)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	for (size_t i = 0; i < n; i++)
-		sigaddset(&set, sigs[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
-		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "sigprocmask: %s", g_strerror(e));
+	if (!platform_block_signals(sigs, n, &set, err))
 		return -1;
-	}
 	int kq = kqueue();
 	if (kq < 0) {
 		int e = errno;
@@ -77,39 +67,17 @@ int platform_signal_source_read(int fd)
 
 gboolean platform_list_open_fds(GArray *fds, GError **err)
 {
-	/* Without fdescfs mounted, /dev/fd only shows 0-2: fall back to probing. */
-	DIR *d = opendir("/dev/fd");
-	if (d != NULL) {
-		int self = dirfd(d);
-		struct dirent *ent;
-		while ((ent = readdir(d)) != NULL) {
-			if (ent->d_name[0] < '0' || ent->d_name[0] > '9')
-				continue;
-			int fd = atoi(ent->d_name);
-			if (fd != self)
-				g_array_append_val(fds, fd);
-		}
-		closedir(d);
-		if (fds->len > 3)
-			return TRUE;
-		g_array_set_size(fds, 0);
-	}
+	/* Without fdescfs mounted, /dev/fd only shows 0-2: then probe every fd. */
+	guint before = fds->len;
+	if (platform_list_fds_in("/dev/fd", fds, NULL) && fds->len - before > 3)
+		return TRUE;
+	g_array_set_size(fds, before);
 	int max = getdtablesize();
 	for (int fd = 0; fd < max; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0)
 			g_array_append_val(fds, fd);
 	}
 	return TRUE;
-}
-
-int platform_open_dir(const char *path, GError **err)
-{
-	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", path, g_strerror(e));
-	}
-	return fd;
 }
 
 gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const char *name,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fdutil.h"
+#include "platform_common.h"
 
 const int platform_seqpacket_send_flags = 0;
 
@@ -31,14 +32,8 @@ int platform_set_pdeathsig(int sig)
 int platform_signal_source_open(const int *sigs, size_t n, GError **err)
 {
 	sigset_t set;
-	sigemptyset(&set);
-	for (size_t i = 0; i < n; i++)
-		sigaddset(&set, sigs[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
-		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "sigprocmask: %s", g_strerror(e));
+	if (!platform_block_signals(sigs, n, &set, err))
 		return -1;
-	}
 	int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (fd < 0) {
 		int e = errno;
@@ -60,33 +55,7 @@ int platform_signal_source_read(int fd)
 
 gboolean platform_list_open_fds(GArray *fds, GError **err)
 {
-	DIR *d = opendir("/proc/self/fd");
-	if (d == NULL) {
-		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "opendir /proc/self/fd: %s", g_strerror(e));
-		return FALSE;
-	}
-	int self = dirfd(d);
-	struct dirent *ent;
-	while ((ent = readdir(d)) != NULL) {
-		if (ent->d_name[0] < '0' || ent->d_name[0] > '9')
-			continue;
-		int fd = atoi(ent->d_name);
-		if (fd != self)
-			g_array_append_val(fds, fd);
-	}
-	closedir(d);
-	return TRUE;
-}
-
-int platform_open_dir(const char *path, GError **err)
-{
-	int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", path, g_strerror(e));
-	}
-	return fd;
+	return platform_list_fds_in("/proc/self/fd", fds, err);
 }
 
 gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const char *name,
