@@ -10,26 +10,24 @@ void framing_init(struct framing_iter *it, enum ocimon_stream stream, const char
 	it->pos = 0;
 }
 
+size_t framing_fill(struct framing_iter *it, struct log_record *recs, size_t max)
+{
+	const char *p = it->buf + it->pos, *end = it->buf + it->len;
+	size_t n = 0;
+	for (; n < max && p < end; n++) {
+		size_t left = (size_t)(end - p);
+		size_t window = left < FRAMING_MAX_RECORD ? left : FRAMING_MAX_RECORD;
+		const char *nl = memchr(p, '\n', window);
+		size_t len = nl != NULL ? (size_t)(nl - p) + 1 : window;
+		recs[n] = (struct log_record){
+		    .stream = it->stream, .partial = nl == NULL, .data = p, .len = len};
+		p += len;
+	}
+	it->pos = (size_t)(p - it->buf);
+	return n;
+}
+
 bool framing_next(struct framing_iter *it, struct log_record *rec)
 {
-	size_t pos = it->pos;
-	if (pos >= it->len)
-		return false;
-	const char *start = it->buf + pos;
-	size_t left = it->len - pos;
-	size_t window = left < FRAMING_MAX_RECORD ? left : FRAMING_MAX_RECORD;
-
-	/* Filled in as a partial record before the search, so that fewer values have to
-	 * survive the memchr call (this runs once per line). */
-	rec->stream = it->stream;
-	rec->data = start;
-	rec->len = window;
-	rec->partial = true;
-	const char *nl = memchr(start, '\n', window);
-	if (nl != NULL) {
-		rec->len = (size_t)(nl - start) + 1;
-		rec->partial = false;
-	}
-	it->pos += rec->len;
-	return true;
+	return framing_fill(it, rec, 1) == 1;
 }

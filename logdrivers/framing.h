@@ -19,3 +19,7 @@ void framing_init(struct framing_iter *it, enum ocimon_stream stream, const char
 
 /* Fills rec with the next record; returns false at the end of the buffer. */
 bool framing_next(struct framing_iter *it, struct log_record *rec);
+
+/* Fills recs with up to max next records (as framing_next would one by one); returns how
+ * many, 0 at the end of the buffer. One call per batch instead of one per line. */
+size_t framing_fill(struct framing_iter *it, struct log_record *recs, size_t max);

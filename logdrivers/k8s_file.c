@@ -38,10 +38,11 @@ struct k8s_sink {
 	gint64 total;    /* bytes written over the monitor's life */
 	gint64 size_max; /* -1: none */
 	gint64 global_size_max;
-	bool rotate;    /* keep backups instead of truncating */
-	int max_files;  /* backups kept: <path>.1 .. <path>.N */
-	bool failing;   /* the last write failed; what it did not write is still in buf */
-	gint64 dropped; /* bytes of records dropped while failing */
+	bool rotate;         /* keep backups instead of truncating */
+	int max_files;       /* backups kept: <path>.1 .. <path>.N */
+	char *allowlist_dir; /* --log-allowlist-dir: checked again at every open */
+	bool failing;        /* the last write failed; what it did not write is still in buf */
+	gint64 dropped;      /* bytes of records dropped while failing */
 	struct stamp_cache stamp;
 	size_t used;
 	char buf[K8S_BUF_SIZE + K8S_PREFIX_COPY]; /* the slack takes the fixed-size copy */
@@ -106,9 +107,9 @@ static size_t cached_timestamp(struct stamp_cache *c, const struct timespec *ts,
 	return (size_t)(p + c->zone_len - buf);
 }
 
-static int open_log(const char *path, gint64 *size, GError **err)
+static int open_log(const char *path, int extra_flags, gint64 *size, GError **err)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | extra_flags, 0640);
 	if (fd < 0) {
 		int e = errno;
 		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e, "Failed to open log file %s: %s", path,
@@ -149,6 +150,18 @@ static gboolean check_allowlist(const char *path, const char *dir, GError **err)
 	return TRUE;
 }
 
+/* Every open, not only the first: a reopen (ctl "2 0 0" after kubelet renamed the log) or a
+ * rotation opens the path again, and a symlink may have been planted there meanwhile.
+ * O_NOFOLLOW closes the gap between the check and the open for the file itself. */
+static int open_log_checked(const char *path, const char *allowlist_dir, gint64 *size, GError **err)
+{
+	if (allowlist_dir == NULL)
+		return open_log(path, 0, size, err);
+	if (!check_allowlist(path, allowlist_dir, err))
+		return -1;
+	return open_log(path, O_NOFOLLOW, size, err);
+}
+
 static struct log_sink *k8s_open(const struct log_config *cfg, const char *path, GError **err)
 {
 	if (cfg->tag != NULL) {
@@ -157,13 +170,12 @@ static struct log_sink *k8s_open(const struct log_config *cfg, const char *path,
 			    "k8s-file doesn't support --log-tag");
 		return NULL;
 	}
-	if (cfg->allowlist_dir != NULL && !check_allowlist(path, cfg->allowlist_dir, err))
-		return NULL;
 	g_autofree struct k8s_sink *s = g_new0(struct k8s_sink, 1);
-	s->fd = open_log(path, &s->size, err);
+	s->fd = open_log_checked(path, cfg->allowlist_dir, &s->size, err);
 	if (s->fd < 0)
 		return NULL;
 	s->path = g_strdup(path);
+	s->allowlist_dir = g_strdup(cfg->allowlist_dir);
 	s->size_max = cfg->size_max > 0 ? cfg->size_max : -1;
 	s->global_size_max = cfg->global_size_max > 0 ? cfg->global_size_max : -1;
 	s->rotate = cfg->rotate;
@@ -229,7 +241,7 @@ static gboolean k8s_rotate(struct k8s_sink *s, GError **err)
 		return FALSE;
 	}
 	gint64 size;
-	int fd = open_log(s->path, &size, err);
+	int fd = open_log_checked(s->path, s->allowlist_dir, &size, err);
 	if (fd < 0)
 		return FALSE;
 	close(s->fd);
@@ -242,7 +254,9 @@ static gboolean k8s_rotate(struct k8s_sink *s, GError **err)
 static gboolean k8s_truncate(struct k8s_sink *s, GError **err)
 {
 	g_autofree char *tmp = g_strdup_printf("%s.tmp", s->path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	int fd = open(
+	    tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (s->allowlist_dir ? O_NOFOLLOW : 0),
+	    0640);
 	if (fd < 0) {
 		int e = errno;
 		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e, "Failed to open log file %s: %s", tmp,
@@ -359,7 +373,7 @@ static gboolean k8s_reopen(struct log_sink *sink, GError **err)
 	if (!k8s_flush_buffer(s, err))
 		return FALSE;
 	gint64 size;
-	int fd = open_log(s->path, &size, err);
+	int fd = open_log_checked(s->path, s->allowlist_dir, &size, err);
 	if (fd < 0)
 		return FALSE;
 	close(s->fd);
@@ -388,6 +402,7 @@ static void k8s_close(struct log_sink *sink)
 	if (s->fd >= 0)
 		close(s->fd);
 	g_free(s->path);
+	g_free(s->allowlist_dir);
 	g_free(s);
 }
 

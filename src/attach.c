@@ -35,6 +35,7 @@ struct attach_server {
 	guint watch;
 	guint stall_timer;
 	GPtrArray *clients;
+	bool output_seen; /* attach_broadcast ran once */
 };
 
 static void client_free(struct attach_client *c)
@@ -141,14 +142,14 @@ static gboolean stall_check_cb(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
-static gboolean accept_cb(int fd, GIOCondition cond, gpointer data)
+/* Accepts one pending connection; false when there is none (or accept failed). */
+static bool accept_one(struct attach_server *s)
 {
-	struct attach_server *s = data;
-	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	int cfd = accept4(s->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (cfd < 0) {
 		if (errno != EAGAIN && errno != EINTR)
 			log_warning("accept on attach socket: %s", g_strerror(errno));
-		return G_SOURCE_CONTINUE;
+		return false;
 	}
 	int size = ATTACH_SOCK_BUF;
 	setsockopt(cfd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
@@ -162,6 +163,12 @@ static gboolean accept_cb(int fd, GIOCondition cond, gpointer data)
 	c->in_watch = g_unix_fd_add(cfd, G_IO_IN | G_IO_HUP | G_IO_ERR, client_readable_cb, c);
 	g_ptr_array_add(s->clients, c);
 	log_debug("attach client %d connected", cfd);
+	return true;
+}
+
+static gboolean accept_cb(int fd, GIOCondition cond, gpointer data)
+{
+	accept_one(data);
 	return G_SOURCE_CONTINUE;
 }
 
@@ -227,7 +234,19 @@ gboolean attach_server_open(struct monitor *m, GError **err)
 void attach_broadcast(struct monitor *m, enum ocimon_stream stream, const char *buf, size_t len)
 {
 	struct attach_server *s = m->attach;
-	if (s == NULL || s->clients->len == 0)
+	if (s == NULL)
+		return;
+	/* podman run connects before it starts the container, but the main loop may read the
+	 * first output before it gets to accept: take what is pending first, or a container
+	 * that writes at once and exits would reach the log but not the terminal (seen under
+	 * valgrind and under load). Only until the first output: later clients attach to a
+	 * running container and cannot expect what came before. */
+	if (!s->output_seen) {
+		s->output_seen = true;
+		while (accept_one(s))
+			;
+	}
+	if (s->clients->len == 0)
 		return;
 	for (size_t off = 0; off < len; off += ATTACH_FRAME_DATA_MAX) {
 		size_t chunk = MIN(len - off, (size_t)ATTACH_FRAME_DATA_MAX);

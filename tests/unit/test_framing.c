@@ -71,6 +71,24 @@ START_TEST(test_binary_and_nul)
 }
 END_TEST
 
+START_TEST(test_fill_batches_like_next)
+{
+	const char buf[] = "a\nbb\n\nccc";
+	struct framing_iter it;
+	struct log_record recs[2];
+	framing_init(&it, OCIMON_STREAM_STDOUT, buf, sizeof(buf) - 1);
+	ck_assert_uint_eq(framing_fill(&it, recs, 2), 2);
+	ck_assert_uint_eq(recs[0].len, 2);
+	ck_assert_uint_eq(recs[1].len, 3);
+	ck_assert_uint_eq(framing_fill(&it, recs, 2), 2);
+	ck_assert(!recs[0].partial);
+	ck_assert_uint_eq(recs[0].len, 1);
+	ck_assert(recs[1].partial);
+	ck_assert_uint_eq(recs[1].len, 3);
+	ck_assert_uint_eq(framing_fill(&it, recs, 2), 0);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("framing");
@@ -78,6 +96,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, test_lines);
 	tcase_add_test(tc, test_long_line_split);
 	tcase_add_test(tc, test_binary_and_nul);
+	tcase_add_test(tc, test_fill_batches_like_next);
 	suite_add_tcase(s, tc);
 	return s;
 }
