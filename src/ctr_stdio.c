@@ -10,6 +10,7 @@
 #include "fdutil.h"
 #include "log.h"
 #include "monitor.h"
+#include "platform.h"
 
 static gboolean make_pipe(int fds[2], GError **err)
 {
@@ -34,6 +35,7 @@ gboolean stdio_pipes_create(struct monitor *m, GError **err)
 	for (int i = 0; i < 2; i++) {
 		if (!make_pipe(p, err))
 			return FALSE;
+		platform_grow_pipe(p[0], STDIO_PIPE_SIZE);
 		m->out[i].m = m;
 		m->out[i].fd = p[0];
 		m->out[i].stream = i == 0 ? OCIMON_STREAM_STDOUT : OCIMON_STREAM_STDERR;

@@ -9,6 +9,9 @@ struct monitor;
  * are cut to 8 KiB separately. */
 #define STDIO_READ_SIZE (64 * 1024)
 
+/* What the output pipes are grown to where the platform allows it. */
+#define STDIO_PIPE_SIZE (1024 * 1024)
+
 /* Creates the stdout/stderr pipes (and stdin with -i). */
 gboolean stdio_pipes_create(struct monitor *m, GError **err);
 /* Starts (or resumes) reading the output streams in the main loop. */

@@ -30,6 +30,10 @@ gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const c
 /* Opens a directory for platform_bind_in_dir (O_PATH where it exists). */
 int platform_open_dir(const char *path, GError **err);
 
+/* Asks for a pipe buffer of size bytes where that is cheap and safe (Linux, real root:
+ * the per-user pipe quota of rootless users must not be spent on it). Best effort. */
+void platform_grow_pipe(int fd, int size);
+
 /* Out-of-memory score of this process (Linux); no-ops returning 0 elsewhere. */
 int platform_get_oom_score_adj(int *value);
 int platform_set_oom_score_adj(int value);

@@ -105,6 +105,11 @@ gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const c
 	return TRUE;
 }
 
+void platform_grow_pipe(int fd, int size)
+{
+	/* FreeBSD pipes grow by themselves (up to kern.ipc.maxpipekva). */
+}
+
 int platform_get_oom_score_adj(int *value)
 {
 	*value = 0;
