@@ -9,6 +9,9 @@
 # Environment: OCIMON (monitor under test, default build/src/ocimon), OCIMON_TEST_DIR
 # (private podman state, wiped at the start; default /tmp/ocimon-test), OCIMON_SKIP_BUILD=1
 # (no build and no unit tests), OCIMON_FORCE_APT=1 (run apt-get even when all is installed).
+# After the normal run, two more stages (both skipped with OCIMON_SKIP_BUILD): the unit and
+# integration tests again with an ASan+UBSan monitor (build-asan; OCIMON_NO_SANITIZE=1 skips),
+# and each libFuzzer target for OCIMON_FUZZ_SECS=20 s (build-fuzz; OCIMON_NO_FUZZ=1 skips).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=contrib/lib.sh
@@ -139,5 +142,85 @@ for f in "${files[@]}"; do
     passed=$((passed + p))
     failed=$((failed + fl))
 done
+
+# ---- sanitizer stage: the unit tests and the same integration tests again with the monitor
+# built with ASan+UBSan in build-asan. Reports go to files (the daemonized monitor's stderr
+# is /dev/null); each report is one failure. OCIMON_NO_SANITIZE=1 skips the stage.
+if [[ -z ${OCIMON_SKIP_BUILD:-} && -z ${OCIMON_NO_SANITIZE:-} ]]; then
+    say "sanitizer stage: ASan+UBSan build in build-asan"
+    sdir=$logdir/sanitizer-reports
+    rm -rf "$sdir"
+    mkdir -p "$sdir"
+    asan_opts=abort_on_error=1:detect_leaks=1:log_path=$sdir/asan
+    ubsan_opts=halt_on_error=1:print_stacktrace=1:log_path=$sdir/ubsan
+    if { [[ -f build-asan/build.ninja ]] || meson setup build-asan -Db_sanitize=address,undefined \
+        -Db_lundef=false -Dbuildtype=debug >"$logdir/asan-setup.log" 2>&1; } &&
+        ninja -C build-asan >"$logdir/asan-build.log" 2>&1; then
+        rm -f build-asan/meson-logs/testlog.txt
+        rc=0
+        ASAN_OPTIONS=$asan_opts UBSAN_OPTIONS=$ubsan_opts meson test -C build-asan \
+            --print-errorlogs >"$logdir/unit-asan.log" 2>&1 || rc=$?
+        up=0 uf=0
+        [[ -f build-asan/meson-logs/testlog.txt ]] &&
+            read -r up uf < <(count_unit_tests build-asan/meson-logs/testlog.txt)
+        ((rc != 0 && uf == 0)) && uf=1
+        say "sanitizer stage: unit tests $up passed, $uf failed"
+        passed=$((passed + up))
+        failed=$((failed + uf))
+        ((uf == 0)) || failures+=("asan unit tests: $uf (see build-asan/meson-logs/testlog.txt)")
+
+        # The same integration files, in a child run with its own state; podman hands the
+        # monitor only the variables in containers.conf (OCIMON_CONMON_ENV).
+        ASAN_OPTIONS=$asan_opts UBSAN_OPTIONS=$ubsan_opts \
+            OCIMON_CONMON_ENV="ASAN_OPTIONS=$asan_opts UBSAN_OPTIONS=$ubsan_opts" \
+            OCIMON=$PWD/build-asan/src/ocimon OCIMON_SKIP_BUILD=1 \
+            OCIMON_TEST_DIR=$OCIMON_TEST_DIR-asan bash contrib/test.sh "$@" 2>&1 |
+            tee "$logdir/integration-asan.log" || true
+        summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logdir/integration-asan.log" | tail -n 1 || true)
+        if [[ -n $summary ]]; then
+            passed=$((passed + ${summary%% *}))
+            summary=${summary#*, }
+            failed=$((failed + ${summary%% *}))
+            while IFS= read -r line; do
+                failures+=("asan: ${line#  }")
+            done < <(sed -n '/^Failures:$/,$p' "$logdir/integration-asan.log" | grep '^  ')
+        else
+            failed=$((failed + 1))
+            failures+=("asan: the integration run printed no summary (see $logdir/integration-asan.log)")
+        fi
+    else
+        failed=$((failed + 1))
+        failures+=("asan: build failed (see $logdir/asan-setup.log, $logdir/asan-build.log)")
+    fi
+    nrep=0
+    for r in "$sdir"/*; do
+        [[ -e $r ]] || continue
+        nrep=$((nrep + 1))
+        failures+=("sanitizer report $r: $(grep -m 1 -E 'SUMMARY|ERROR|runtime error' "$r" || true)")
+    done
+    say "sanitizer stage: $nrep sanitizer reports"
+    if ((nrep == 0)); then passed=$((passed + 1)); else failed=$((failed + nrep)); fi
+fi
+
+# ---- fuzz stage: every libFuzzer target (tests/fuzz, clang) for OCIMON_FUZZ_SECS seconds
+# (20) from the committed corpus; one case per target. Only in a full run (no file names);
+# OCIMON_NO_FUZZ=1 skips it.
+if [[ -z ${OCIMON_SKIP_BUILD:-} && -z ${OCIMON_NO_FUZZ:-} && $# -eq 0 ]]; then
+    say "fuzz stage: libFuzzer targets in build-fuzz"
+    if { [[ -f build-fuzz/build.ninja ]] || CC=clang meson setup build-fuzz -Dfuzz=true \
+        -Dtests=false >"$logdir/fuzz-setup.log" 2>&1; } &&
+        ninja -C build-fuzz >"$logdir/fuzz-build.log" 2>&1; then
+        FUZZ_JOBS=2 bash tests/fuzz/run.sh build-fuzz "${OCIMON_FUZZ_SECS:-20}" "$logdir/fuzz" 2>&1 |
+            tee "$logdir/fuzz.log"
+        passed=$((passed + $(grep -c '^PASS: ' "$logdir/fuzz.log" || true)))
+        failed=$((failed + $(grep -c '^FAIL: ' "$logdir/fuzz.log" || true)))
+        while IFS= read -r line; do
+            failures+=("fuzz: ${line#FAIL: }")
+        done < <(grep '^FAIL: ' "$logdir/fuzz.log" || true)
+    else
+        failed=$((failed + 1))
+        failures+=("fuzz: build failed (see $logdir/fuzz-setup.log, $logdir/fuzz-build.log)")
+    fi
+fi
 
 finish

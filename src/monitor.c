@@ -621,6 +621,17 @@ static int lifecycle(struct monitor *m)
 	platform_set_oom_score_adj(-1000);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* An exit file we could not write would leave podman without the exit code: say so
+	 * now, on the sync pipe, rather than at the end to nobody. */
+	const char *dirs[] = {o->exit_dir, o->persist_dir};
+	for (size_t i = 0; i < G_N_ELEMENTS(dirs); i++) {
+		if (dirs[i] == NULL)
+			continue;
+		if (g_mkdir_with_parents(dirs[i], 0700) < 0 || access(dirs[i], W_OK | X_OK) < 0)
+			return fail_create(m, "%s directory %s is not writable: %s",
+					   i == 0 ? "Exit" : "Persist", dirs[i], g_strerror(errno));
+	}
+
 	/* Log errors (bad -l, unwritable path) fail before we daemonize, so our exit status
 	 * says so too, as with conmon. */
 	struct log_config cfg = make_log_config(o);

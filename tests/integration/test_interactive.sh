@@ -57,7 +57,8 @@ assert_le "stalled client: within the stall limit plus the work (60 s)" 60000 $(
 lp=$(pm_t 30 inspect stall --format '{{.HostConfig.LogConfig.Path}}')
 # 990099 lines of 101 bytes, then "0" + "done": 990100 lines once P records are joined.
 assert_eq "stalled client: podman logs has every line" 990100 "$(pm_t 120 logs stall | wc -l)"
-assert_match "stalled client: the log ends with the last line" 'stdout F done$' "$(tail -n 1 "$lp")"
+# A slow monitor may read the last "0" and "done" together ("0done").
+assert_match "stalled client: the log ends with the last line" 'stdout F 0?done$' "$(tail -n 1 "$lp")"
 kill "$spid" 2>/dev/null
 pm_t 60 rm -f stall >/dev/null 2>&1
 
