@@ -328,12 +328,14 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 	} else if (g_str_equal(o->log_mode, "non-blocking")) {
 		o->log_nonblocking = TRUE;
 	} else {
-		return fail(err, "Invalid --log-mode %s: use blocking or non-blocking", o->log_mode);
+		return fail(err, "Invalid --log-mode %s: use blocking or non-blocking",
+			    o->log_mode);
 	}
 	o->log_max_buffer_bytes = 1024 * 1024;
 	if (o->log_max_buffer && (!log_size_parse(o->log_max_buffer, &o->log_max_buffer_bytes) ||
 				  o->log_max_buffer_bytes == 0))
-		return fail(err, "Invalid --log-max-buffer %s: use a size such as 1048576, 512k or 4m",
+		return fail(err,
+			    "Invalid --log-max-buffer %s: use a size such as 1048576, 512k or 4m",
 			    o->log_max_buffer);
 
 	for (size_t i = 0; o->log_labels && o->log_labels[i]; i++) {

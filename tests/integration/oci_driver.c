@@ -45,9 +45,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SYNC_FD 3
+#define SYNC_FD  3
 #define START_FD 4
-#define MSG_MAX (1 << 16)
+#define MSG_MAX  (1 << 16)
 
 static const char *prog = "oci_driver";
 
@@ -116,7 +116,7 @@ static ssize_t recv_packet(int fd, char *buf, size_t size, long long deadline)
 {
 	for (;;) {
 		long long left = deadline - now_ms();
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
 		int r;
 		if (left <= 0)
 			return -1;
@@ -257,7 +257,8 @@ int main(int argc, char **argv)
 		/* Podman cmd.Wait()s for the monitor's first process, which exits once it has
 		 * daemonized. */
 		if (!wait_child(pid, now_ms() + timeout_s * 1000)) {
-			fprintf(stderr, "%s: monitor %d did not exit within %ld s (not daemonized?)\n",
+			fprintf(stderr,
+				"%s: monitor %d did not exit within %ld s (not daemonized?)\n",
 				prog, (int)pid, timeout_s);
 			return 1;
 		}
@@ -281,13 +282,15 @@ int main(int argc, char **argv)
 				write_all(1, line, line_len);
 				write_all(1, "\n", 1);
 			}
-			fprintf(stderr, "%s: EOF on the sync socket before a complete line\n", prog);
+			fprintf(stderr, "%s: EOF on the sync socket before a complete line\n",
+				prog);
 			if (!reaped && sync_mode)
 				wait_child(pid, now_ms() + timeout_s * 1000);
 			return 1;
 		}
 		if (line_len + (size_t)n > sizeof(line)) {
-			fprintf(stderr, "%s: sync message longer than %zu bytes\n", prog, sizeof(line));
+			fprintf(stderr, "%s: sync message longer than %zu bytes\n", prog,
+				sizeof(line));
 			return 2;
 		}
 		memcpy(line + line_len, buf, (size_t)n);
@@ -307,8 +310,8 @@ int main(int argc, char **argv)
 			if (n == 0)
 				break;
 			if (n == -1) {
-				fprintf(stderr, "%s: no EOF on the sync socket within %ld s\n", prog,
-					timeout_s);
+				fprintf(stderr, "%s: no EOF on the sync socket within %ld s\n",
+					prog, timeout_s);
 				rc = 1;
 				break;
 			}
@@ -320,7 +323,8 @@ int main(int argc, char **argv)
 		}
 		if (!reaped && rc == 0) {
 			if (!wait_child(pid, now_ms() + timeout_s * 1000)) {
-				fprintf(stderr, "%s: monitor %d did not exit within %ld s after EOF\n",
+				fprintf(stderr,
+					"%s: monitor %d did not exit within %ld s after EOF\n",
 					prog, (int)pid, timeout_s);
 				rc = 1;
 			}
