@@ -219,6 +219,19 @@ static gboolean k8s_flush_buffer(struct k8s_sink *s, GError **err)
 	return TRUE;
 }
 
+/* Opens the path anew (after a rename by us or by kubelet) and switches to it. */
+static gboolean open_again(struct k8s_sink *s, GError **err)
+{
+	gint64 size;
+	int fd = open_log_checked(s->path, s->allowlist_dir, &size, err);
+	if (fd < 0)
+		return FALSE;
+	close(s->fd);
+	s->fd = fd;
+	s->size = size;
+	return TRUE;
+}
+
 /* --log-rotate: <path>.N-1 -> <path>.N ... <path> -> <path>.1, then a new <path>.
  * Nothing written before is lost, unlike truncation (containers/conmon#211). */
 static gboolean k8s_rotate(struct k8s_sink *s, GError **err)
@@ -240,14 +253,7 @@ static gboolean k8s_rotate(struct k8s_sink *s, GError **err)
 			    s->path, first, g_strerror(e));
 		return FALSE;
 	}
-	gint64 size;
-	int fd = open_log_checked(s->path, s->allowlist_dir, &size, err);
-	if (fd < 0)
-		return FALSE;
-	close(s->fd);
-	s->fd = fd;
-	s->size = size;
-	return TRUE;
+	return open_again(s, err);
 }
 
 /* conmon's --log-size-max without --log-rotate: start the file over. */
@@ -372,14 +378,7 @@ static gboolean k8s_reopen(struct log_sink *sink, GError **err)
 	struct k8s_sink *s = (struct k8s_sink *)sink;
 	if (!k8s_flush_buffer(s, err))
 		return FALSE;
-	gint64 size;
-	int fd = open_log_checked(s->path, s->allowlist_dir, &size, err);
-	if (fd < 0)
-		return FALSE;
-	close(s->fd);
-	s->fd = fd;
-	s->size = size;
-	return TRUE;
+	return open_again(s, err);
 }
 
 static gboolean k8s_flush(struct log_sink *sink, bool final, bool sync, GError **err)
