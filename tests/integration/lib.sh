@@ -209,3 +209,14 @@ ensure_journald() {
     setsid /lib/systemd/systemd-journald >"$T_WORK/journald.log" 2>&1 </dev/null &
     wait_for 10 journald_alive
 }
+
+# cri_stream LOG STREAM: the content a CRI (k8s-file) log holds for STREAM, with P records
+# joined to what follows them, as podman logs shows it.
+cri_stream() {
+    awk -v want="$2" '{
+        off = length($1) + length($2) + length($3) + 4
+        if ($2 != want) next
+        msg = substr($0, off)
+        if ($3 == "P") printf "%s", msg; else print msg
+    }' "$1"
+}

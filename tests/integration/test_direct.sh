@@ -148,14 +148,6 @@ start_monitor "$id"
 check "seq: runc start" runc_ start "$id"
 check "seq: exit file (30 s)" wait_for 30 file_exists "$EXITS/$id"
 # Reassemble the log: P records continue on the next record of the same stream.
-cri_stream() {
-    awk -v want="$2" '{
-        off = length($1) + length($2) + length($3) + 4
-        if ($2 != want) next
-        msg = substr($0, off)
-        if ($3 == "P") printf "%s", msg; else print msg
-    }' "$1"
-}
 if cmp -s <(cri_stream "$b/ctr.log" stdout) <(seq 1 100000); then
     pass "seq: stdout in the log equals seq 1 100000"
 else

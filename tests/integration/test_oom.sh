@@ -17,13 +17,12 @@ RES="\"memory\": { \"limit\": $MEM, \"swap\": $MEM }"
 HOG='x=a; while true; do x=$x$x; done'
 
 # --- through podman: State.OOMKilled --------------------------------------------------------
-# podman 4.3.1 removes <bundle>/oom in its cleanup, so the file is watched for while the
-# container dies.
+# podman 4.3.1 reads <bundle>/oom for OOMKilled and removes it in its cleanup, so the file
+# may exist only for a moment: OOMKilled is the proof it was there (the direct cases below
+# check both oom files themselves).
 c=$T_NAME-hog
 pm_t 60 create --name "$c" --memory 32m "$I" sh -c "sleep 1; $HOG" >/dev/null
-bundle=$(pm_t 30 inspect --format '{{.StaticDir}}' "$c")
 pm_t 60 start "$c" >/dev/null
-check "podman: <bundle>/oom appears (20 s)" wait_for 20 file_exists "$bundle/oom"
 pm_t 60 wait "$c" >/dev/null 2>&1
 assert_eq "podman: OOMKilled is true" true "$(pm_t 30 inspect --format '{{.State.OOMKilled}}' "$c")"
 assert_eq "podman: exit code 137 (SIGKILL)" 137 "$(pm_t 30 inspect --format '{{.State.ExitCode}}' "$c")"
