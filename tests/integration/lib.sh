@@ -145,9 +145,18 @@ monitor_pids() {
         p=${p#/proc/}
         [[ $(real_exe "$p") == "$exe" ]] || continue
         proc_alive "$p" || continue
-        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "$pattern" || continue
+        tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -F -- "$pattern" >/dev/null || continue
         printf '%s\n' "$p"
     done
+}
+
+# True when $OCIMON is built with AddressSanitizer (valgrind cannot run it). ldd's output is
+# read whole: a pipe into "grep -q" fails at random under pipefail, when grep's early exit
+# gives the writer SIGPIPE.
+monitor_has_asan() {
+    local libs
+    libs=$(ldd "$OCIMON" 2>/dev/null) || true
+    [[ $libs == *libasan* ]]
 }
 
 no_monitor_for() {

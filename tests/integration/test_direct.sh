@@ -187,7 +187,7 @@ echo held >"$W/held-$id"
 make_bundle "$id" -- sh -c 'sleep 1; exit 2'
 start_monitor "$id" -F "$W/held-$id" -- --exit-command /bin/sleep --exit-command-arg 3
 mpid=$(cat "$b/conmon.pid" 2>/dev/null)
-holds() { ls -l "/proc/$mpid/fd" 2>/dev/null | grep -q -- "held-$id"; }
+holds() { ls -l "/proc/$mpid/fd" 2>/dev/null | grep -- "held-$id" >/dev/null; }
 check "fds: monitor holds the inherited fd while the container runs" holds
 check "fds: runc start" runc_ start "$id"
 check "fds: exit file (10 s)" wait_for 10 file_exists "$EXITS/$id"
@@ -254,7 +254,7 @@ done
 # --- valgrind: a whole --sync life of the monitor leaks nothing and has no memory errors --
 # (Not for a monitor built with ASan, which cannot run under valgrind: contrib/test.sh's
 # sanitizer stage runs this file with one.)
-if ldd "$OCIMON" 2>/dev/null | grep -q libasan; then
+if monitor_has_asan; then
     echo "   (valgrind cases skipped: $OCIMON is built with AddressSanitizer)"
 else
     id=ocimon-direct-valgrind

@@ -114,7 +114,7 @@ echo "attach rc=\$?"
 sleep 600
 EOS
 chmod +x "$W/att.sh"
-screen_has() { tm capture-pane -p -t d 2>/dev/null | grep -qE -- "$1"; }
+screen_has() { tm capture-pane -p -t d 2>/dev/null | grep -E -- "$1" >/dev/null; }
 tm new-session -d -s d -x 100 -y 30 "$W/att.sh"
 check "detach: prompt (15 s)" wait_for 15 screen_has '^det\$'
 # One key at a time, as a person types them.

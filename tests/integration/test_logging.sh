@@ -89,7 +89,7 @@ pm_t 60 rm -f none-run >/dev/null 2>&1
 if ensure_journald; then
     pm_t 60 run --name jlog --log-driver journald "$I" sh -c 'echo j-out; echo j-err >&2; printf j-partial' >/dev/null 2>&1
     cid=$(pm_t 30 inspect jlog --format '{{.Id}}')
-    jwait() { journalctl --no-pager CONTAINER_ID_FULL="$cid" 2>/dev/null | grep -q j-partial; }
+    jwait() { journalctl --no-pager CONTAINER_ID_FULL="$cid" 2>/dev/null | grep j-partial >/dev/null; }
     wait_for 10 jwait
     got=$(pm_t 60 logs jlog 2>&1)
     assert_contains "journald: podman logs shows stdout" j-out "$got"
@@ -107,7 +107,7 @@ if ensure_journald; then
 
     # --log-opt tag=... becomes CONTAINER_TAG and SYSLOG_IDENTIFIER
     pm_t 60 run --rm --name jtag --log-driver journald --log-opt tag=mytag-$$ "$I" echo tagged >/dev/null 2>&1
-    twait() { journalctl --no-pager CONTAINER_TAG=mytag-$$ 2>/dev/null | grep -q tagged; }
+    twait() { journalctl --no-pager CONTAINER_TAG=mytag-$$ 2>/dev/null | grep tagged >/dev/null; }
     check "journald: --log-opt tag gives CONTAINER_TAG (10 s)" wait_for 10 twait
     assert_contains "journald: tag is the SYSLOG_IDENTIFIER" "SYSLOG_IDENTIFIER=mytag-$$" \
         "$(journalctl --no-pager -o verbose CONTAINER_TAG=mytag-$$ 2>/dev/null)"

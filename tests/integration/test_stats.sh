@@ -213,7 +213,7 @@ pm_t 60 rm -f -t 0 "$c" >/dev/null
 
 # --- the sampler, the socket and the summary under valgrind --------------------------------
 # (Not for a monitor built with ASan, which cannot run under valgrind.)
-if command -v valgrind >/dev/null && ! ldd "$OCIMON" 2>/dev/null | grep -q libasan; then
+if command -v valgrind >/dev/null && ! monitor_has_asan; then
     vg=$W/vg.sh
     printf '#!/bin/sh\nexec valgrind --leak-check=full --errors-for-leak-kinds=definite --log-file=%q %q --stats-interval 1 --ocimon-run-dir %q "$@"\n' \
         "$W/vg-%p.log" "$OCIMON" "$W/vgrun" >"$vg"

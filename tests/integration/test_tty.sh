@@ -29,7 +29,7 @@ EOF
 chmod +x "$W/run.sh"
 
 screen() { tm capture-pane -p -t t 2>/dev/null; }
-screen_has() { screen | grep -qE -- "$1"; }
+screen_has() { screen | grep -E -- "$1" >/dev/null; }
 
 tm new-session -d -s t -x 100 -y 30 "$W/run.sh"
 tm set-option -g status off >/dev/null
