@@ -1,5 +1,6 @@
 /* k8s-file: the CRI log format podman and kubelet read back (SPEC §1.12). */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -170,7 +171,10 @@ static struct log_sink *k8s_open(const struct log_config *cfg, const char *path,
 			    "k8s-file doesn't support --log-tag");
 		return NULL;
 	}
-	g_autofree struct k8s_sink *s = g_new0(struct k8s_sink, 1);
+	/* Only the header is zeroed: zeroing buf would make its 64 KiB resident in every
+	 * monitor from the start, whether its container logs or not. */
+	g_autofree struct k8s_sink *s = g_malloc(sizeof(*s));
+	memset(s, 0, offsetof(struct k8s_sink, buf));
 	s->fd = open_log_checked(path, cfg->allowlist_dir, &s->size, err);
 	if (s->fd < 0)
 		return NULL;

@@ -19,6 +19,7 @@
 #include "oom.h"
 #include "parent_pipe.h"
 #include "platform.h"
+#include "prebind.h"
 #include "ctr_stdio.h"
 #include "runtime.h"
 #include "stats.h"
@@ -641,9 +642,11 @@ static int lifecycle(struct monitor *m)
 
 	if (wait_start_pipe(m) < 0 || open_dev_null(m) < 0)
 		return 1;
-	if (!o->sync)
+	if (!o->sync) {
+		json_prebind();
+		libc_prebind();
 		daemonize(m);
-	else if (o->conmon_pidfile && !write_pid_file(o->conmon_pidfile, getpid(), &err))
+	} else if (o->conmon_pidfile && !write_pid_file(o->conmon_pidfile, getpid(), &err))
 		return fail_create(m, "%s", err->message);
 
 	if (!log_writer_is_passthrough(m->logs))

@@ -95,6 +95,11 @@ START_TEST(test_format_time)
 {
 	g_autofree char *t = stats_format_time(G_GINT64_CONSTANT(1700000000123456));
 	ck_assert_str_eq(t, "2023-11-14T22:13:20.123456Z");
+	g_autofree char *zero = stats_format_time(0);
+	ck_assert_str_eq(zero, "1970-01-01T00:00:00.000000Z");
+	/* Before the epoch the microseconds still count up within their second. */
+	g_autofree char *neg = stats_format_time(-1);
+	ck_assert_str_eq(neg, "1969-12-31T23:59:59.999999Z");
 }
 END_TEST
 
