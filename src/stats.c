@@ -81,7 +81,8 @@ char *stats_format_time(gint64 wall_us)
 	if (gmtime_r(&t, &tm) == NULL)
 		return g_strdup("");
 	return g_strdup_printf("%04d-%02d-%02dT%02d:%02d:%02d.%06dZ", tm.tm_year + 1900,
-			       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)us);
+			       tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+			       (int)us);
 }
 
 /* Two decimals are plenty for a percentage and keep the JSON short. */
