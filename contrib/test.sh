@@ -9,9 +9,11 @@
 # Environment: OCIMON (monitor under test, default build/src/ocimon), OCIMON_TEST_DIR
 # (private podman state, wiped at the start; default /tmp/ocimon-test), OCIMON_SKIP_BUILD=1
 # (no build and no unit tests), OCIMON_FORCE_APT=1 (run apt-get even when all is installed).
-# After the normal run, two more stages (both skipped with OCIMON_SKIP_BUILD): the unit and
+# After the normal run, three more stages (all skipped with OCIMON_SKIP_BUILD): the unit and
 # integration tests again with an ASan+UBSan monitor (build-asan; OCIMON_NO_SANITIZE=1 skips),
-# and each libFuzzer target for OCIMON_FUZZ_SECS=20 s (build-fuzz; OCIMON_NO_FUZZ=1 skips).
+# five integration files with the monitor under valgrind memcheck (OCIMON_NO_VALGRIND=1
+# skips), and each libFuzzer target for OCIMON_FUZZ_SECS=20 s (build-fuzz; OCIMON_NO_FUZZ=1
+# skips). The last two run only when no file names are given.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=contrib/lib.sh
@@ -200,6 +202,27 @@ if [[ -z ${OCIMON_SKIP_BUILD:-} && -z ${OCIMON_NO_SANITIZE:-} ]]; then
     done
     say "sanitizer stage: $nrep sanitizer reports"
     if ((nrep == 0)); then passed=$((passed + 1)); else failed=$((failed + nrep)); fi
+fi
+
+# ---- valgrind stage: tests/valgrind/run.sh runs five integration files (cli, logging,
+# interactive, tty, security) with every monitor process under memcheck; any memory error
+# or definitely lost block fails. Only in a full run; OCIMON_NO_VALGRIND=1 skips it.
+if [[ -z ${OCIMON_SKIP_BUILD:-} && -z ${OCIMON_NO_VALGRIND:-} && $# -eq 0 ]]; then
+    say "valgrind stage: integration tests with the monitor under memcheck"
+    OCIMON_VG_REAL=$OCIMON OCIMON_TEST_DIR=$OCIMON_TEST_DIR-valgrind \
+        bash tests/valgrind/run.sh 2>&1 | tee "$logdir/valgrind.log" || true
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logdir/valgrind.log" | tail -n 1 || true)
+    if [[ -n $summary ]]; then
+        passed=$((passed + ${summary%% *}))
+        summary=${summary#*, }
+        failed=$((failed + ${summary%% *}))
+        while IFS= read -r line; do
+            failures+=("valgrind: ${line#FAIL: }")
+        done < <(grep '^FAIL: ' "$logdir/valgrind.log" || true)
+    else
+        failed=$((failed + 1))
+        failures+=("valgrind: the run printed no summary (see $logdir/valgrind.log)")
+    fi
 fi
 
 # ---- fuzz stage: every libFuzzer target (tests/fuzz, clang) for OCIMON_FUZZ_SECS seconds
