@@ -35,6 +35,21 @@ finish() {
     exit 0
 }
 
+# add_summary LOG NAME: adds the closing "N passed, N failed" line of a child run (a stage)
+# to ours; a run that printed none counts as one failure.
+add_summary() {
+    local summary
+    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$1" | tail -n 1 || true)
+    if [[ -z $summary ]]; then
+        failed=$((failed + 1))
+        failures+=("$2: the run printed no summary (see $1)")
+        return
+    fi
+    passed=$((passed + ${summary%% *}))
+    summary=${summary#*, }
+    failed=$((failed + ${summary%% *}))
+}
+
 # count_unit_tests TESTLOG: "PASSED FAILED" from meson's testlog.txt. A Check test counts
 # its cases (Checks - Failures - Errors passed, Failures + Errors failed); a test that
 # failed without reporting a failing Check case counts one more failure; a test that prints
@@ -178,18 +193,10 @@ if [[ -z ${OCIMON_SKIP_BUILD:-} && -z ${OCIMON_NO_SANITIZE:-} ]]; then
             OCIMON=$PWD/build-asan/src/ocimon OCIMON_SKIP_BUILD=1 \
             OCIMON_TEST_DIR=$OCIMON_TEST_DIR-asan bash contrib/test.sh "$@" 2>&1 |
             tee "$logdir/integration-asan.log" || true
-        summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logdir/integration-asan.log" | tail -n 1 || true)
-        if [[ -n $summary ]]; then
-            passed=$((passed + ${summary%% *}))
-            summary=${summary#*, }
-            failed=$((failed + ${summary%% *}))
-            while IFS= read -r line; do
-                failures+=("asan: ${line#  }")
-            done < <(sed -n '/^Failures:$/,$p' "$logdir/integration-asan.log" | grep '^  ')
-        else
-            failed=$((failed + 1))
-            failures+=("asan: the integration run printed no summary (see $logdir/integration-asan.log)")
-        fi
+        add_summary "$logdir/integration-asan.log" asan
+        while IFS= read -r line; do
+            failures+=("asan: ${line#  }")
+        done < <(sed -n '/^Failures:$/,$p' "$logdir/integration-asan.log" | grep '^  ' || true)
     else
         failed=$((failed + 1))
         failures+=("asan: build failed (see $logdir/asan-setup.log, $logdir/asan-build.log)")
@@ -211,18 +218,10 @@ if [[ -z ${OCIMON_SKIP_BUILD:-} && -z ${OCIMON_NO_VALGRIND:-} && $# -eq 0 ]]; th
     say "valgrind stage: integration tests with the monitor under memcheck"
     OCIMON_VG_REAL=$OCIMON OCIMON_TEST_DIR=$OCIMON_TEST_DIR-valgrind \
         bash tests/valgrind/run.sh 2>&1 | tee "$logdir/valgrind.log" || true
-    summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$logdir/valgrind.log" | tail -n 1 || true)
-    if [[ -n $summary ]]; then
-        passed=$((passed + ${summary%% *}))
-        summary=${summary#*, }
-        failed=$((failed + ${summary%% *}))
-        while IFS= read -r line; do
-            failures+=("valgrind: ${line#FAIL: }")
-        done < <(grep '^FAIL: ' "$logdir/valgrind.log" || true)
-    else
-        failed=$((failed + 1))
-        failures+=("valgrind: the run printed no summary (see $logdir/valgrind.log)")
-    fi
+    add_summary "$logdir/valgrind.log" valgrind
+    while IFS= read -r line; do
+        failures+=("valgrind: ${line#FAIL: }")
+    done < <(grep '^FAIL: ' "$logdir/valgrind.log" || true)
 fi
 
 # ---- fuzz stage: every libFuzzer target (tests/fuzz, clang) for OCIMON_FUZZ_SECS seconds
