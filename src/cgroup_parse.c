@@ -49,6 +49,13 @@ char *cgroup_parse_membership(const char *text, const char *cid, GError **err)
 	return path;
 }
 
+bool cgroup_membership_same(const char *ctr_text, const char *cid, const char *monitor_text)
+{
+	g_autofree char *a = cgroup_parse_membership(ctr_text, cid, NULL);
+	g_autofree char *b = cgroup_parse_membership(monitor_text, NULL, NULL);
+	return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
 gboolean cgroup_parse_value(const char *text, guint64 *out)
 {
 	g_autofree char *s = g_strstrip(g_strdup(text));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <glib.h>
+#include <stdbool.h>
 
 /* The container's cgroup from /proc/<pid>/cgroup text (parsed by cgroup_path.c): named hierarchies
  * ("name=...") are ignored and the longest path wins (podman's rule), then it is cut after the
@@ -10,6 +11,10 @@
  * "crio-<cid>.scope"), so processes in sub-cgroups do not hide the rest. cid may be
  * NULL. Returns the path ("/libpod_parent/libpod-<cid>") or NULL with err. */
 char *cgroup_parse_membership(const char *text, const char *cid, GError **err);
+
+/* Whether two /proc/<pid>/cgroup texts (a container's, with its id, and its monitor's)
+ * name the same cgroup; false when either cannot be parsed. Pure. */
+bool cgroup_membership_same(const char *ctr_text, const char *cid, const char *monitor_text);
 
 /* A single-value file ("123\n"); "max" (v2) gives G_MAXUINT64. */
 gboolean cgroup_parse_value(const char *text, guint64 *out);

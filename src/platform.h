@@ -30,6 +30,14 @@ gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const c
 /* Opens a directory for platform_bind_in_dir (O_PATH where it exists). */
 int platform_open_dir(const char *path, GError **err);
 
+/* Root of the host: uid 0 outside any user namespace. Rootless podman runs its monitors
+ * as uid 0 inside a user namespace, where root's paths (/run) are not writable. */
+bool platform_is_initial_root(void);
+
+/* Pure: whether the text of /proc/self/uid_map maps the whole uid range onto itself
+ * ("0 0 4294967295"), as in the initial user namespace. */
+bool platform_uid_map_is_initial(const char *uid_map);
+
 /* Asks for a pipe buffer of size bytes where that is cheap and safe (Linux, real root:
  * the per-user pipe quota of rootless users must not be spent on it). Best effort. */
 void platform_grow_pipe(int fd, int size);

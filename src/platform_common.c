@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "fdutil.h"
@@ -57,4 +58,13 @@ int platform_open_dir(const char *path, GError **err)
 		g_set_error(err, OCIMON_ERROR, e, "Failed to open %s: %s", path, g_strerror(e));
 	}
 	return fd;
+}
+
+bool platform_uid_map_is_initial(const char *uid_map)
+{
+	unsigned long inside, outside, count;
+	char rest;
+	/* Exactly one line: a second one means a namespace with several ranges. */
+	int n = sscanf(uid_map, " %lu %lu %lu %c", &inside, &outside, &count, &rest);
+	return n == 3 && inside == 0 && outside == 0 && count == 4294967295UL;
 }

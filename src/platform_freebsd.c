@@ -105,6 +105,12 @@ gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const c
 	return TRUE;
 }
 
+/* No user namespaces: root is root (a jailed root included). */
+bool platform_is_initial_root(void)
+{
+	return geteuid() == 0;
+}
+
 void platform_grow_pipe(int fd, int size)
 {
 	/* FreeBSD pipes grow by themselves (up to kern.ipc.maxpipekva). */

@@ -87,24 +87,21 @@ gboolean platform_bind_in_dir(int sock, int dirfd, const char *dir_path, const c
 	return TRUE;
 }
 
-/* Real root, not root mapped inside a user namespace. */
-static bool is_initial_root(void)
+bool platform_is_initial_root(void)
 {
 	if (geteuid() != 0)
 		return false;
 	g_autofree char *map = NULL;
 	if (!g_file_get_contents("/proc/self/uid_map", &map, NULL, NULL))
 		return false;
-	unsigned long inside, outside, count;
-	return sscanf(map, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 &&
-	       outside == 0 && count == 4294967295UL;
+	return platform_uid_map_is_initial(map);
 }
 
 void platform_grow_pipe(int fd, int size)
 {
 	/* With 64 KiB the container and the monitor take turns every 64 KiB; a bigger pipe
 	 * lets both run (about 10% faster logging, measured with contrib/bench). */
-	if (is_initial_root())
+	if (platform_is_initial_root())
 		fcntl(fd, F_SETPIPE_SZ, size);
 }
 

@@ -8,11 +8,14 @@
 #include <unistd.h>
 
 #include "fdutil.h"
+#include "platform.h"
 #include "stats.h"
 
 char *registry_default_run_dir(void)
 {
-	if (geteuid() == 0)
+	/* A rootless podman's monitor is uid 0 in a user namespace: its run dir is the user's,
+	 * where ocimonctl run by that user looks too. */
+	if (platform_is_initial_root())
 		return g_strdup("/run/ocimon");
 	return g_build_filename(g_get_user_runtime_dir(), "ocimon", NULL);
 }

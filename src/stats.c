@@ -390,7 +390,7 @@ void stats_monitor_start(struct monitor *m)
 	    g_build_filename(o->persist_dir ? o->persist_dir : o->bundle, "stats.json", NULL);
 	if (o->stats_interval > 0) {
 		g_autoptr(GError) err = NULL;
-		st->src = stats_source_open(m->container_pid, o->cid, o->jail_name, &err);
+		st->src = stats_source_open(m->container_pid, getpid(), o->cid, o->jail_name, &err);
 		if (st->src == NULL)
 			set_error(st, err);
 		g_clear_error(&err);

@@ -2,6 +2,7 @@
  * one of them is compiled; nothing else knows which. */
 #pragma once
 
+#include <errno.h>
 #include <glib.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -11,9 +12,13 @@
 struct stats_source;
 
 /* Finds the container's accounting: its cgroup from /proc/<pid>/cgroup (Linux), or
- * the racct subject "jail:<jail_name>" (FreeBSD). */
-struct stats_source *stats_source_open(pid_t container_pid, const char *cid, const char *jail_name,
-				       GError **err);
+ * the racct subject "jail:<jail_name>" (FreeBSD). On Linux a container whose cgroup is
+ * its monitor's (monitor_pid's) has none of its own (rootless podman on cgroup v1,
+ * --cgroups=disabled): that fails with STATS_NO_OWN_CGROUP rather than report the numbers
+ * of everything else in that cgroup. */
+#define STATS_NO_OWN_CGROUP ENOTSUP
+struct stats_source *stats_source_open(pid_t container_pid, pid_t monitor_pid, const char *cid,
+				       const char *jail_name, GError **err);
 
 /* Reads one sample into out (timestamp and monotonic are set by the caller; prev is
  * the previous sample or NULL). Fails when the container's accounting is gone or

@@ -94,14 +94,27 @@ struct stats_source *cgroup_source_new(const char *root, const char *membership_
 	return g_steal_pointer(&s);
 }
 
-struct stats_source *stats_source_open(pid_t container_pid, const char *cid, const char *jail_name,
-				       GError **err)
+struct stats_source *stats_source_open(pid_t container_pid, pid_t monitor_pid, const char *cid,
+				       const char *jail_name, GError **err)
 {
 	g_autofree char *proc = g_strdup_printf("/proc/%d/cgroup", (int)container_pid);
 	g_autofree char *text = NULL;
 	g_autoptr(GError) e = NULL;
 	if (!g_file_get_contents(proc, &text, NULL, &e)) {
 		g_set_error(err, OCIMON_ERROR, ENOENT, "Failed to read %s: %s", proc, e->message);
+		return NULL;
+	}
+	g_autofree char *mon_proc = g_strdup_printf("/proc/%d/cgroup", (int)monitor_pid);
+	g_autofree char *mon_text = NULL;
+	if (monitor_pid > 0 && g_file_get_contents(mon_proc, &mon_text, NULL, NULL) &&
+	    cgroup_membership_same(text, cid, mon_text)) {
+		g_autofree char *path = cgroup_parse_membership(text, cid, NULL);
+		g_set_error(
+		    err, OCIMON_ERROR, STATS_NO_OWN_CGROUP,
+		    "the container has no cgroup of its own (it shares %s with its monitor, "
+		    "as with rootless podman on cgroup v1 or --cgroups=disabled): no "
+		    "per-container numbers",
+		    path);
 		return NULL;
 	}
 	long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);

@@ -19,8 +19,8 @@ struct stats_source {
 	char *describe;
 };
 
-struct stats_source *stats_source_open(pid_t container_pid, const char *cid, const char *jail_name,
-				       GError **err)
+struct stats_source *stats_source_open(pid_t container_pid, pid_t monitor_pid, const char *cid,
+				       const char *jail_name, GError **err)
 {
 	const char *name = jail_name != NULL ? jail_name : cid;
 	if (name == NULL || *name == '\0') {

@@ -1,6 +1,7 @@
 #include "top_parse.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 gboolean proc_stat_parse(const char *text, struct proc_stat_info *out)
@@ -78,4 +79,19 @@ char *tty_name(guint64 tty_nr)
 	if (major == 4 && minor < 64)
 		return g_strdup_printf("tty%" G_GUINT64_FORMAT, minor);
 	return g_strdup_printf("%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT, major, minor);
+}
+
+guint64 uid_map_inside(const char *uid_map, guint64 outside)
+{
+	const char *p = uid_map;
+	while (p != NULL && *p != '\0') {
+		unsigned long long in, out, count;
+		if (sscanf(p, "%llu %llu %llu", &in, &out, &count) == 3 && outside >= out &&
+		    outside - out < count)
+			return in + (outside - out);
+		p = strchr(p, '\n');
+		if (p != NULL)
+			p++;
+	}
+	return 65534;
 }

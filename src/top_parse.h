@@ -22,5 +22,10 @@ gboolean proc_status_field(const char *text, const char *key, int index, guint64
 /* The user name of uid in /etc/passwd text, or NULL. */
 char *passwd_name(const char *passwd, guint64 uid);
 
+/* The uid that host uid `outside` is inside a user namespace, from its uid_map text
+ * ("inside outside count" lines); unmapped uids give the overflow uid 65534, as the kernel
+ * shows them. Pure. */
+guint64 uid_map_inside(const char *uid_map, guint64 outside);
+
 /* "pts/3", "tty1", "?" for none (the kernel's tty_nr encoding). */
 char *tty_name(guint64 tty_nr);

@@ -32,6 +32,9 @@ static void check_lines(const char *text)
 		FUZZ_CHECK((path == NULL) == (merr != NULL));
 		if (path != NULL)
 			FUZZ_CHECK(path[0] == '/' && strstr(text, path) != NULL);
+		/* A text names the same cgroup as itself exactly when it names one. */
+		if (cids[i] == NULL)
+			FUZZ_CHECK(cgroup_membership_same(text, NULL, text) == (path != NULL));
 	}
 }
 

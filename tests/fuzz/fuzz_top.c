@@ -1,5 +1,5 @@
-/* ocimonctl top's parsers: /proc/<pid>/stat, /proc/<pid>/status fields, passwd and the
- * tty name. */
+/* ocimonctl top's parsers: /proc/<pid>/stat, /proc/<pid>/status fields, passwd, uid_map
+ * and the tty name. */
 #include "fuzz.h"
 #include "top_parse.h"
 
@@ -17,6 +17,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g_autofree char *name = passwd_name(text, uid);
 		FUZZ_CHECK(name == NULL || strchr(name, '\n') == NULL);
 	}
+	(void)uid_map_inside(text, 0);
+	(void)uid_map_inside(text, 1001);
+	(void)uid_map_inside(text, G_MAXUINT64);
 	guint64 tty = 0;
 	memcpy(&tty, data, MIN(size, sizeof(tty)));
 	g_autofree char *t = tty_name(tty);

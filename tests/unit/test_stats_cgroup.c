@@ -84,6 +84,30 @@ START_TEST(test_membership_errors)
 }
 END_TEST
 
+/* A container sharing its monitor's cgroup has no numbers of its own (stats_backend.h). */
+START_TEST(test_membership_same)
+{
+	/* rootless podman on cgroup v1: nothing is created, both stay where podman was. */
+	const char *rootless = "12:pids:/user.slice/user-1001.slice/session-3.scope\n"
+			       "4:memory:/user.slice/user-1001.slice/session-3.scope\n"
+			       "1:name=systemd:/user.slice/user-1001.slice/session-3.scope\n"
+			       "0::/user.slice/user-1001.slice/session-3.scope\n";
+	ck_assert(cgroup_membership_same(rootless, CID, rootless));
+	/* podman as root, cgroupfs: conmon and the container each get one. */
+	ck_assert(!cgroup_membership_same("4:memory:/libpod_parent/libpod-" CID "\n", CID,
+					  "4:memory:/libpod_parent/conmon\n"));
+	/* systemd, cgroup v2: the payload's sub-cgroup is cut back to the container's scope,
+	 * which still is not the monitor's. */
+	ck_assert(!cgroup_membership_same("0::/machine.slice/libpod-" CID ".scope/container\n", CID,
+					  "0::/machine.slice/libpod-conmon-" CID ".scope\n"));
+	/* --cgroups=split: the container below the monitor's cgroup is its own. */
+	ck_assert(!cgroup_membership_same("0::/user.slice/u.scope/libpod-payload-" CID "\n", CID,
+					  "0::/user.slice/u.scope\n"));
+	ck_assert(!cgroup_membership_same("garbage", CID, "garbage"));
+	ck_assert(!cgroup_membership_same("", CID, ""));
+}
+END_TEST
+
 START_TEST(test_values)
 {
 	guint64 v;
@@ -249,6 +273,7 @@ Suite *make_suite(void)
 	tcase_add_test(t, test_membership_longest_ignores_named);
 	tcase_add_test(t, test_membership_trims_after_container);
 	tcase_add_test(t, test_membership_errors);
+	tcase_add_test(t, test_membership_same);
 	tcase_add_test(t, test_values);
 	tcase_add_test(t, test_blkio_parsers);
 	suite_add_tcase(s, t);

@@ -9,6 +9,7 @@
 
 #include "check_main.h"
 #include "options.h"
+#include "platform.h"
 #include "registry.h"
 #include "stats.h"
 #include "stats_format.h"
@@ -345,6 +346,23 @@ static char *parse(struct ocimon_options *o, const char *const *extra)
 	return ok ? NULL : g_strdup(err->message);
 }
 
+/* The registry's default run dir follows "root of the host", which a rootless podman's
+ * monitor (uid 0 in a user namespace) is not. */
+START_TEST(test_uid_map)
+{
+	ck_assert(platform_uid_map_is_initial("         0          0 4294967295\n"));
+	ck_assert(platform_uid_map_is_initial("0 0 4294967295"));
+	/* Rootless podman: the user's uid, then its subordinate range. */
+	ck_assert(!platform_uid_map_is_initial("         0       1001          1\n"
+					       "         1     100000      65536\n"));
+	ck_assert(!platform_uid_map_is_initial("0 1001 1\n"));
+	ck_assert(!platform_uid_map_is_initial("0 0 65536\n"));
+	ck_assert(!platform_uid_map_is_initial("0 0 4294967295\n5 5 1\n"));
+	ck_assert(!platform_uid_map_is_initial(""));
+	ck_assert(!platform_uid_map_is_initial("garbage"));
+}
+END_TEST
+
 START_TEST(test_options)
 {
 	struct ocimon_options o;
@@ -409,6 +427,25 @@ START_TEST(test_human)
 }
 END_TEST
 
+/* ocimonctl top shows users as the container knows them. */
+START_TEST(test_uid_map_inside)
+{
+	const char *host = "         0          0 4294967295\n";
+	ck_assert_uint_eq(uid_map_inside(host, 0), 0);
+	ck_assert_uint_eq(uid_map_inside(host, 1001), 1001);
+	const char *rootless = "         0       1001          1\n"
+			       "         1     100000      65536\n";
+	ck_assert_uint_eq(uid_map_inside(rootless, 1001), 0);
+	ck_assert_uint_eq(uid_map_inside(rootless, 100000), 1);
+	ck_assert_uint_eq(uid_map_inside(rootless, 100032), 33);
+	ck_assert_uint_eq(uid_map_inside(rootless, 165535), 65536);
+	ck_assert_uint_eq(uid_map_inside(rootless, 165536), 65534); /* unmapped: overflow */
+	ck_assert_uint_eq(uid_map_inside(rootless, 0), 65534);
+	ck_assert_uint_eq(uid_map_inside("", 5), 65534);
+	ck_assert_uint_eq(uid_map_inside("junk\n0 0 10\n", 5), 5);
+}
+END_TEST
+
 START_TEST(test_top_parse)
 {
 	struct proc_stat_info st;
@@ -469,10 +506,12 @@ Suite *make_suite(void)
 	tcase_add_test(t, test_registry_match);
 	tcase_add_test(t, test_registry_files);
 	tcase_add_test(t, test_options);
+	tcase_add_test(t, test_uid_map);
 	suite_add_tcase(s, t);
 	t = tcase_create("ocimonctl");
 	tcase_add_test(t, test_human);
 	tcase_add_test(t, test_top_parse);
+	tcase_add_test(t, test_uid_map_inside);
 	suite_add_tcase(s, t);
 	return s;
 }
