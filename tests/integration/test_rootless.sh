@@ -89,8 +89,21 @@ upm() {
 I=localhost/ocimon-rootless:latest
 N=$T_NAME
 
+# Rootless containers need what a machine may not allow (user namespaces, the setuid
+# newuidmap): podman itself, then Debian's conmon, must manage one first, or there is no
+# ocimon behaviour to test here. This machine and CI allow it.
+not_here() {
+    echo "   (rootless cases not run: rootless podman fails on this machine even with"
+    echo "    /usr/bin/conmon: $(head -c 300 <<<"$1" | tr '\n' ' '))"
+    t_finish
+}
+probe=$(upm 60 unshare echo probe 2>&1)
+[[ $probe == *probe* ]] || not_here "$probe"
 import() { upm 120 import -q "$ud/rootfs.tar" "$I" >/dev/null 2>&1; }
 check "rootless: import the image as $U" import
+probe=$(as_user 60 podman --root "$ud/root" --runroot "$ud/runroot" --tmpdir "$ud/tmp" \
+    --storage-driver vfs --conmon /usr/bin/conmon run --rm "$I" echo probe 2>&1)
+[[ $probe == *probe* ]] || not_here "$probe"
 assert_eq "rootless: podman uses ocimon" "$ud/ocimon" \
     "$(upm 60 info --format '{{.Host.Conmon.Path}}' 2>&1)"
 
