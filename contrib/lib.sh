@@ -10,6 +10,7 @@
 #   OCIMON_CONF_DIR   where the private containers.conf etc. are written (default: OCIMON_TEST_DIR)
 #   OCIMON_CONMON_ENV VAR=VALUE words podman passes to the monitor (conmon_env_vars: podman
 #                     gives it no other variable of ours), e.g. ASAN_OPTIONS=log_path=...
+#   OCIMON_CONTAINERS_EXTRA  more lines for containers.conf's [containers] table
 #
 # podman never sees the machine's /etc/containers configuration or its default storage:
 # every call goes through pm(), which passes a private containers.conf, storage.conf and
@@ -102,6 +103,7 @@ write_config() {
 [containers]
 default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
 log_driver = "k8s-file"
+${OCIMON_CONTAINERS_EXTRA:-}
 
 [engine]
 runtime = "runc"

@@ -44,30 +44,22 @@ if [[ -x $OCTL_SRC ]]; then
     have_ctl=true
 fi
 cp "$OCIMON_IMAGE_DIR/rootfs.tar" "$ud/rootfs.tar"
-# The ASan stage hands the monitor ASAN_OPTIONS with a log_path only root can write: the
-# user's monitors report into $ud/reports instead, checked at the end.
-env_vars='"PATH=/usr/sbin:/usr/bin:/sbin:/bin"'
-for v in ${OCIMON_CONMON_ENV:-}; do
-    [[ $v == *log_path=* ]] && v=$(sed -E "s|log_path=[^:]*/([^/:]*)|log_path=$ud/reports/\\1|" <<<"$v")
-    env_vars+=", \"$v\""
-done
-cat >"$ud/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
-log_driver = "k8s-file"
-netns = "none"
-
-[engine]
-runtime = "runc"
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-conmon_path = ["$ud/ocimon"]
-conmon_env_vars = [$env_vars]
-
-[engine.runtimes]
-runc = ["$RUNC"]
-EOF
-printf 'unqualified-search-registries = []\n' >"$ud/registries.conf"
+# The user's configuration is the tests' own (contrib/lib.sh) with its paths, no network
+# (slirp4netns needs /dev/net/tun), and sanitizer reports (ASan stage) in $ud/reports: the
+# log_path the stage hands the monitors is writable by root only. Checked at the end.
+(
+    OCIMON=$ud/ocimon
+    OCIMON_CONF_DIR=$ud
+    CONTAINERS_CONF=$ud/containers.conf
+    CONTAINERS_STORAGE_CONF=$ud/storage.conf
+    CONTAINERS_REGISTRIES_CONF=$ud/registries.conf
+    PM_ROOT=$ud/root
+    PM_RUNROOT=$ud/runroot
+    OCIMON_CONTAINERS_EXTRA='netns = "none"'
+    OCIMON_CONMON_ENV=$(sed -E "s|log_path=[^: ]*/([^/: ]*)|log_path=$ud/reports/\\1|g" \
+        <<<"${OCIMON_CONMON_ENV:-}")
+    write_config
+)
 chown -R "$U:" "$ud"
 t_on_exit as_root_cleanup
 
@@ -77,7 +69,8 @@ as_user() {
     shift
     timeout -k 5 "$secs" runuser -u "$U" -- env -i HOME="$home" USER="$U" LOGNAME="$U" \
         PATH=/usr/sbin:/usr/bin:/sbin:/bin XDG_RUNTIME_DIR="$rundir" \
-        CONTAINERS_CONF="$ud/containers.conf" CONTAINERS_REGISTRIES_CONF="$ud/registries.conf" \
+        CONTAINERS_CONF="$ud/containers.conf" CONTAINERS_STORAGE_CONF="$ud/storage.conf" \
+        CONTAINERS_REGISTRIES_CONF="$ud/registries.conf" \
         "$@"
 }
 upm() {
