@@ -12,8 +12,9 @@
 # After the normal run, three more stages (all skipped with OCIMON_SKIP_BUILD): the unit and
 # integration tests again with an ASan+UBSan monitor (build-asan; OCIMON_NO_SANITIZE=1 skips),
 # five integration files with the monitor under valgrind memcheck (OCIMON_NO_VALGRIND=1
-# skips), and each libFuzzer target for OCIMON_FUZZ_SECS=20 s (build-fuzz; OCIMON_NO_FUZZ=1
-# skips). The last two run only when no file names are given.
+# skips), and each libFuzzer target (build-fuzz): its committed inputs replayed, then a
+# fixed seed for a fixed number of runs, so the same commit gives the same result
+# (OCIMON_NO_FUZZ=1 skips). The last two run only when no file names are given.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=contrib/lib.sh
@@ -224,15 +225,15 @@ if [[ -z ${OCIMON_SKIP_BUILD:-} && -z ${OCIMON_NO_VALGRIND:-} && $# -eq 0 ]]; th
     done < <(grep '^FAIL: ' "$logdir/valgrind.log" || true)
 fi
 
-# ---- fuzz stage: every libFuzzer target (tests/fuzz, clang) for OCIMON_FUZZ_SECS seconds
-# (20) from the committed corpus; one case per target. Only in a full run (no file names);
-# OCIMON_NO_FUZZ=1 skips it.
+# ---- fuzz stage: every libFuzzer target (tests/fuzz, clang): replay of the committed corpus
+# and past crashes, then a fixed seed for a fixed number of runs (deterministic: no time
+# limit); one case per target. Only in a full run (no file names); OCIMON_NO_FUZZ=1 skips it.
 if [[ -z ${OCIMON_SKIP_BUILD:-} && -z ${OCIMON_NO_FUZZ:-} && $# -eq 0 ]]; then
     say "fuzz stage: libFuzzer targets in build-fuzz"
     if { [[ -f build-fuzz/build.ninja ]] || CC=clang meson setup build-fuzz -Dfuzz=true \
         -Dtests=false >"$logdir/fuzz-setup.log" 2>&1; } &&
         ninja -C build-fuzz >"$logdir/fuzz-build.log" 2>&1; then
-        FUZZ_JOBS=2 bash tests/fuzz/run.sh build-fuzz "${OCIMON_FUZZ_SECS:-20}" "$logdir/fuzz" 2>&1 |
+        FUZZ_JOBS=2 bash tests/fuzz/run.sh build-fuzz "$logdir/fuzz" 2>&1 |
             tee "$logdir/fuzz.log"
         passed=$((passed + $(grep -c '^PASS: ' "$logdir/fuzz.log" || true)))
         failed=$((failed + $(grep -c '^FAIL: ' "$logdir/fuzz.log" || true)))

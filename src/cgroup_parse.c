@@ -6,6 +6,7 @@
 
 #include "cgroup_path.h"
 #include "fdutil.h"
+#include "saturate.h"
 
 /* Cuts path just after "/<prefix><cid><suffix>" when followed by '/' or the end. */
 static bool cut_after(char *path, const char *prefix, const char *cid, const char *suffix)
@@ -81,6 +82,15 @@ gboolean cgroup_parse_keyed(const char *text, const char *key, guint64 *out)
 	return FALSE;
 }
 
+gboolean cgroup_parse_cpu_v2(const char *text, guint64 *ns)
+{
+	guint64 usec;
+	if (!cgroup_parse_keyed(text, "usage_usec", &usec))
+		return FALSE;
+	*ns = sat_mul_u64(usec, 1000);
+	return TRUE;
+}
+
 void cgroup_parse_io_stat(const char *text, guint64 *read_bytes, guint64 *write_bytes)
 {
 	*read_bytes = *write_bytes = 0;
@@ -92,11 +102,11 @@ void cgroup_parse_io_stat(const char *text, guint64 *read_bytes, guint64 *write_
 			guint64 v;
 			if (g_str_has_prefix(fields[j], "rbytes=") &&
 			    g_ascii_string_to_unsigned(fields[j] + 7, 10, 0, G_MAXUINT64, &v, NULL))
-				*read_bytes += v;
+				*read_bytes = sat_add_u64(*read_bytes, v);
 			else if (g_str_has_prefix(fields[j], "wbytes=") &&
 				 g_ascii_string_to_unsigned(fields[j] + 7, 10, 0, G_MAXUINT64, &v,
 							    NULL))
-				*write_bytes += v;
+				*write_bytes = sat_add_u64(*write_bytes, v);
 		}
 	}
 }
@@ -113,9 +123,9 @@ void cgroup_parse_blkio_v1(const char *text, guint64 *read_bytes, guint64 *write
 		if (!g_ascii_string_to_unsigned(f[2], 10, 0, G_MAXUINT64, &v, NULL))
 			continue;
 		if (strcmp(f[1], "Read") == 0)
-			*read_bytes += v;
+			*read_bytes = sat_add_u64(*read_bytes, v);
 		else if (strcmp(f[1], "Write") == 0)
-			*write_bytes += v;
+			*write_bytes = sat_add_u64(*write_bytes, v);
 	}
 }
 

@@ -23,7 +23,11 @@ gboolean cgroup_parse_value(const char *text, guint64 *out);
  * absent or its value is not a number. */
 gboolean cgroup_parse_keyed(const char *text, const char *key, guint64 *out);
 
-/* v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N ..." lines, summed over devices. */
+/* v2 cpu.stat's usage_usec in nanoseconds (saturating); FALSE when absent. */
+gboolean cgroup_parse_cpu_v2(const char *text, guint64 *ns);
+
+/* v2 io.stat: "MAJ:MIN rbytes=N wbytes=N rios=N ..." lines, summed over devices
+ * (saturating). */
 void cgroup_parse_io_stat(const char *text, guint64 *read_bytes, guint64 *write_bytes);
 
 /* v1 blkio.throttle.io_service_bytes_recursive: "MAJ:MIN Read|Write|Sync|... N" lines

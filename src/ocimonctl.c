@@ -210,7 +210,9 @@ static guint64 get_u64(json_t *o, const char *key)
 
 static char *uptime_of(gint64 started_at_us)
 {
-	return stats_human_duration((double)(g_get_real_time() - started_at_us) / G_USEC_PER_SEC);
+	/* In doubles: started_at comes from a file, the difference must not overflow. */
+	return stats_human_duration(((double)g_get_real_time() - (double)started_at_us) /
+				    G_USEC_PER_SEC);
 }
 
 static int cmd_ps(struct ctl *c, int argc, char **argv)
@@ -485,7 +487,8 @@ static void print_summary(json_t *s)
 	printf("Started:      %s\n", json_string_value(json_object_get(s, "started_at")));
 	printf("Finished:     %s\n", json_string_value(json_object_get(s, "finished_at")));
 	printf("Duration:     %s\n", dur);
-	printf("Exit status:  %d\n", (int)json_integer_value(json_object_get(s, "exit_status")));
+	printf("Exit status:  %" JSON_INTEGER_FORMAT "\n",
+	       json_integer_value(json_object_get(s, "exit_status")));
 	printf("OOM killed:   %s\n", json_is_true(json_object_get(s, "oom_killed")) ? "yes" : "no");
 	printf("CPU time:     %s\n", cpu);
 	printf("Peak CPU:     %.2f%%\n", json_number_value(json_object_get(s, "peak_cpu_percent")));

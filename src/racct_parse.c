@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "fdutil.h"
+#include "saturate.h"
 #include "stats.h"
 
 /* FB12 sys/kern/kern_rctl.c resourcenames[]. */
@@ -102,10 +103,18 @@ static guint64 non_negative(gint64 v)
 	return v > 0 ? (guint64)v : 0;
 }
 
+/* A rate (bytes per second) over dt seconds, as bytes; the kernel's number is taken as
+ * it comes, so the product saturates instead of overflowing. */
+static guint64 rate_times(gint64 rate, double dt)
+{
+	return sat_double_to_u64((double)non_negative(rate) * dt);
+}
+
 void racct_to_sample(const struct racct_values *v, const struct ocimon_sample *prev,
 		     struct ocimon_sample *out)
 {
-	out->cpu_ns = non_negative(v->v[RACCT_CPUTIME]) * G_GUINT64_CONSTANT(1000000000);
+	out->cpu_ns =
+	    sat_mul_u64(non_negative(v->v[RACCT_CPUTIME]), G_GUINT64_CONSTANT(1000000000));
 	/* The kernel's decaying average, in percent of one core, like podman shows it;
 	 * cputime has only whole seconds, too coarse for a 5 s interval. */
 	out->cpu_percent = (double)non_negative(v->v[RACCT_PCPU]);
@@ -117,9 +126,9 @@ void racct_to_sample(const struct racct_values *v, const struct ocimon_sample *p
 		gint64 dt_us = out->monotonic - prev->monotonic;
 		double dt = dt_us > 0 ? (double)dt_us / G_USEC_PER_SEC : 0;
 		out->blk_read_bytes =
-		    prev->blk_read_bytes + (guint64)(non_negative(v->v[RACCT_READBPS]) * dt);
+		    sat_add_u64(prev->blk_read_bytes, rate_times(v->v[RACCT_READBPS], dt));
 		out->blk_write_bytes =
-		    prev->blk_write_bytes + (guint64)(non_negative(v->v[RACCT_WRITEBPS]) * dt);
+		    sat_add_u64(prev->blk_write_bytes, rate_times(v->v[RACCT_WRITEBPS], dt));
 	}
 	out->has_racct = true;
 	out->racct = *v;

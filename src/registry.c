@@ -55,6 +55,20 @@ static char *get_str(json_t *o, const char *key)
 	return s ? g_strdup(s) : NULL;
 }
 
+/* A pid from a registry file: anything but 1..INT_MAX (a hand-edited or corrupt file) is
+ * "no process", never a wrapped value that ocimonctl would look up in /proc. */
+static pid_t get_pid(json_t *j, const char *key)
+{
+	json_int_t v = json_integer_value(json_object_get(j, key));
+	return v > 0 && v <= G_MAXINT ? (pid_t)v : 0;
+}
+
+static int get_int(json_t *j, const char *key)
+{
+	json_int_t v = json_integer_value(json_object_get(j, key));
+	return (int)CLAMP(v, G_MININT, G_MAXINT);
+}
+
 struct registry_entry *registry_entry_from_json(json_t *j, bool exited, GError **err)
 {
 	if (!json_is_object(j) || !json_is_string(json_object_get(j, "id"))) {
@@ -64,8 +78,8 @@ struct registry_entry *registry_entry_from_json(json_t *j, bool exited, GError *
 	struct registry_entry *e = g_new0(struct registry_entry, 1);
 	e->id = get_str(j, "id");
 	e->name = get_str(j, "name");
-	e->monitor_pid = (pid_t)json_integer_value(json_object_get(j, "monitor_pid"));
-	e->container_pid = (pid_t)json_integer_value(json_object_get(j, "container_pid"));
+	e->monitor_pid = get_pid(j, "monitor_pid");
+	e->container_pid = get_pid(j, "container_pid");
 	e->bundle = get_str(j, "bundle");
 	e->stats_socket = get_str(j, "stats_socket");
 	e->attach_socket = get_str(j, "attach_socket");
@@ -82,7 +96,7 @@ struct registry_entry *registry_entry_from_json(json_t *j, bool exited, GError *
 	}
 	g_ptr_array_add(d, NULL);
 	e->log_drivers = (char **)g_ptr_array_free(d, FALSE);
-	e->stats_interval = (int)json_integer_value(json_object_get(j, "stats_interval"));
+	e->stats_interval = get_int(j, "stats_interval");
 	e->started_at = json_integer_value(json_object_get(j, "started_at_us"));
 	e->exited = exited;
 	if (exited) {

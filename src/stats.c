@@ -10,6 +10,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "registry.h"
+#include "saturate.h"
 #include "stats_backend.h"
 #include "stats_socket.h"
 
@@ -85,10 +86,13 @@ char *stats_format_time(gint64 wall_us)
 			       (int)us);
 }
 
-/* Two decimals are plenty for a percentage and keep the JSON short. */
+/* Two decimals are plenty for a percentage and keep the JSON short. racct's pcpu is the
+ * kernel's number as it comes: clamp it (10^12 % is far past any machine) so the rounding
+ * cannot overflow and jansson never gets a NaN or an infinity. */
 static json_t *percent(double v)
 {
-	return json_real((double)(gint64)(v * 100.0 + 0.5) / 100.0);
+	v = sat_finite(v, 1e12);
+	return json_real((double)(gint64)(v * 100.0 + (v < 0 ? -0.5 : 0.5)) / 100.0);
 }
 
 static json_t *u64(guint64 v)

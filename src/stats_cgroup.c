@@ -171,8 +171,7 @@ gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *p
 		switch ((enum cg_file)i) {
 		case CG_CPU:
 			if (s->v2) {
-				have[i] = cgroup_parse_keyed(buf, "usage_usec", &cpu);
-				cpu *= 1000;
+				have[i] = cgroup_parse_cpu_v2(buf, &cpu);
 			} else {
 				have[i] = cgroup_parse_value(buf, &cpu);
 			}

@@ -1,5 +1,7 @@
 #include "stats_format.h"
 
+#include "saturate.h"
+
 char *stats_human_size(guint64 bytes)
 {
 	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB", "EB"};
@@ -14,13 +16,15 @@ char *stats_human_size(guint64 bytes)
 
 char *stats_human_duration(double seconds)
 {
-	if (seconds < 0)
+	/* From a stats document or /proc: NaN, negatives and absurd sizes must not reach a
+	 * float-to-integer conversion. */
+	if (!(seconds > 0))
 		seconds = 0;
 	if (seconds < 1.0)
 		return g_strdup_printf("%dms", (int)(seconds * 1000.0));
 	if (seconds < 60.0)
 		return g_strdup_printf("%.2fs", seconds);
-	guint64 s = (guint64)seconds;
+	guint64 s = sat_double_to_u64(seconds);
 	if (s < 3600)
 		return g_strdup_printf("%" G_GUINT64_FORMAT "m%" G_GUINT64_FORMAT "s", s / 60,
 				       s % 60);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "fdutil.h"
+#include "saturate.h"
 #include "stats_backend.h"
 #include "stats_cgroup.h"
 #include "stats_format.h"
@@ -70,7 +71,7 @@ static struct proc_row *read_row(guint64 pid)
 
 static char *clock_time(double seconds)
 {
-	guint64 s = (guint64)seconds;
+	guint64 s = sat_double_to_u64(seconds);
 	return g_strdup_printf("%02" G_GUINT64_FORMAT ":%02" G_GUINT64_FORMAT
 			       ":%02" G_GUINT64_FORMAT,
 			       s / 3600, s % 3600 / 60, s % 60);
@@ -181,7 +182,7 @@ char *top_table(const struct registry_entry *e, GError **err)
 		guint64 ppid_host = (guint64)r->st.ppid;
 		guint64 *ppid_ns = g_hash_table_lookup(nspid_of, &ppid_host);
 		double elapsed = uptime - (double)r->st.starttime / hz;
-		double cpu = (double)(r->st.utime + r->st.stime) / hz;
+		double cpu = ((double)r->st.utime + (double)r->st.stime) / hz;
 		guint64 uid = uid_map ? uid_map_inside(uid_map, r->uid) : r->uid;
 		char *user = passwd ? passwd_name(passwd, uid) : NULL;
 		char *row[] = {

@@ -152,6 +152,31 @@ START_TEST(test_blkio_parsers)
 }
 END_TEST
 
+/* A kernel (or a fixture) may report anything: sums and unit conversions saturate
+ * instead of wrapping (issue 16). */
+START_TEST(test_parsers_saturate)
+{
+	guint64 r, w, ns;
+	cgroup_parse_io_stat("8:0 rbytes=18446744073709551615 wbytes=1\n"
+			     "8:16 rbytes=2 wbytes=18446744073709551615\n",
+			     &r, &w);
+	ck_assert_uint_eq(r, G_MAXUINT64);
+	ck_assert_uint_eq(w, G_MAXUINT64);
+	cgroup_parse_blkio_v1("8:0 Read 18446744073709551000\n8:16 Read 1000\n"
+			      "8:0 Write 3\n8:16 Write 4\n",
+			      &r, &w);
+	ck_assert_uint_eq(r, G_MAXUINT64);
+	ck_assert_uint_eq(w, 7);
+	ck_assert(cgroup_parse_cpu_v2("usage_usec 18446744073709551\nuser_usec 1\n", &ns));
+	ck_assert_uint_eq(ns, G_GUINT64_CONSTANT(18446744073709551000));
+	ck_assert(cgroup_parse_cpu_v2("usage_usec 18446744073709552\n", &ns));
+	ck_assert_uint_eq(ns, G_MAXUINT64);
+	ck_assert(cgroup_parse_cpu_v2("usage_usec 2\n", &ns));
+	ck_assert_uint_eq(ns, 2000);
+	ck_assert(!cgroup_parse_cpu_v2("user_usec 2\n", &ns));
+}
+END_TEST
+
 START_TEST(test_v1_real_container)
 {
 	g_autoptr(GError) err = NULL;
@@ -276,6 +301,7 @@ Suite *make_suite(void)
 	tcase_add_test(t, test_membership_same);
 	tcase_add_test(t, test_values);
 	tcase_add_test(t, test_blkio_parsers);
+	tcase_add_test(t, test_parsers_saturate);
 	suite_add_tcase(s, t);
 	t = tcase_create("fixtures");
 	tcase_add_test(t, test_v1_real_container);

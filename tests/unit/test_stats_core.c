@@ -2,6 +2,7 @@
  * summary JSON, the registry, the new options, and ocimonctl's formatting. */
 #include <errno.h>
 #include <glib.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,6 +187,27 @@ START_TEST(test_racct_sample_json)
 }
 END_TEST
 
+/* racct's pcpu is the kernel's number: an absurd one is clamped, never a
+ * float-to-integer overflow in the rounding or a NaN jansson refuses (issue 16). */
+START_TEST(test_sample_json_absurd_percent)
+{
+	struct ocimon_sample s = sample_n(1);
+	s.cpu_percent = 9.2e18;
+	json_t *o = stats_sample_to_json(&s);
+	ck_assert(json_is_real(json_object_get(o, "cpu_percent")));
+	ck_assert(json_real_value(json_object_get(o, "cpu_percent")) == 1e12);
+	json_decref(o);
+	s.cpu_percent = NAN;
+	o = stats_sample_to_json(&s);
+	ck_assert(json_real_value(json_object_get(o, "cpu_percent")) == 0);
+	json_decref(o);
+	s.cpu_percent = 12.345;
+	o = stats_sample_to_json(&s);
+	ck_assert(json_real_value(json_object_get(o, "cpu_percent")) == 12.35);
+	json_decref(o);
+}
+END_TEST
+
 START_TEST(test_summary_shape)
 {
 	struct ocimon_sample last = sample_n(4);
@@ -268,6 +290,21 @@ START_TEST(test_registry_match)
 	g_ptr_array_unref(m);
 	m = registry_match(all, "");
 	ck_assert_uint_eq(m->len, 0);
+}
+END_TEST
+
+/* A hand-edited or corrupt registry file: pids out of range are "no process", never a
+ * wrapped pid (issue 16). */
+START_TEST(test_registry_entry_odd_numbers)
+{
+	json_t *j = json_pack("{s:s, s:I, s:I, s:I}", "id", "c1", "monitor_pid",
+			      (json_int_t)G_GINT64_CONSTANT(4294967297), "container_pid",
+			      (json_int_t)-7, "stats_interval", (json_int_t)G_MAXINT64);
+	g_autoptr(registry_entry) e = registry_entry_from_json(j, false, NULL);
+	ck_assert_int_eq(e->monitor_pid, 0);
+	ck_assert_int_eq(e->container_pid, 0);
+	ck_assert_int_eq(e->stats_interval, G_MAXINT);
+	json_decref(j);
 }
 END_TEST
 
@@ -417,6 +454,13 @@ START_TEST(test_human)
 		g_autofree char *s = stats_human_duration(secs[i]);
 		ck_assert_str_eq(s, d[i]);
 	}
+	/* Durations from a stats document: nothing converts out of range (issue 16). */
+	const char *odd_d[] = {"0ms", "0ms", "0ms", "213503982334601d7h"};
+	double odd_secs[] = {NAN, -5, -INFINITY, 1e300};
+	for (size_t i = 0; i < G_N_ELEMENTS(odd_d); i++) {
+		g_autofree char *s = stats_human_duration(odd_secs[i]);
+		ck_assert_str_eq(s, odd_d[i]);
+	}
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
 	const char *r0[] = {"ID", "NAME", "CPU %", NULL};
 	const char *r1[] = {"abc", "a-long-name", "5.00%", NULL};
@@ -500,11 +544,13 @@ Suite *make_suite(void)
 	tcase_add_test(t, test_format_time);
 	tcase_add_test(t, test_document_shape);
 	tcase_add_test(t, test_racct_sample_json);
+	tcase_add_test(t, test_sample_json_absurd_percent);
 	tcase_add_test(t, test_summary_shape);
 	suite_add_tcase(s, t);
 	t = tcase_create("registry");
 	tcase_add_test(t, test_registry_match);
 	tcase_add_test(t, test_registry_files);
+	tcase_add_test(t, test_registry_entry_odd_numbers);
 	tcase_add_test(t, test_options);
 	tcase_add_test(t, test_uid_map);
 	suite_add_tcase(s, t);

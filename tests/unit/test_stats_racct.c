@@ -129,6 +129,55 @@ START_TEST(test_to_sample)
 }
 END_TEST
 
+/* CI's fuzz_racct crash (issue 16): a rate near 2^63 times 57 s is 5.3e20 bytes, beyond
+ * guint64; the float-to-integer cast was undefined behaviour. It saturates now. */
+START_TEST(test_to_sample_huge_rate_saturates)
+{
+	struct racct_values v;
+	ck_assert(racct_parse("readbps=9223372036854775807,writebps=-85808", &v, NULL));
+	/* The fuzz target's intervals for the first input byte 'k' (107). */
+	struct ocimon_sample prev = {.monotonic = 0, .blk_read_bytes = 107};
+	struct ocimon_sample s = {.monotonic = 107 * 1000003 - 50000000};
+	racct_to_sample(&v, &prev, &s);
+	ck_assert_uint_eq(s.blk_read_bytes, G_MAXUINT64);
+	ck_assert_uint_eq(s.blk_write_bytes, 0); /* a negative rate counts as none */
+	/* Already at the top: adding more stays there instead of wrapping. */
+	struct ocimon_sample next = {.monotonic = s.monotonic + 1000000};
+	racct_to_sample(&v, &s, &next);
+	ck_assert_uint_eq(next.blk_read_bytes, G_MAXUINT64);
+}
+END_TEST
+
+START_TEST(test_to_sample_counter_near_top_saturates)
+{
+	struct racct_values v;
+	ck_assert(racct_parse("readbps=1000,writebps=1", &v, NULL));
+	struct ocimon_sample prev = {
+	    .monotonic = 0, .blk_read_bytes = G_MAXUINT64 - 10, .blk_write_bytes = 5};
+	struct ocimon_sample s = {.monotonic = 2000000};
+	racct_to_sample(&v, &prev, &s);
+	ck_assert_uint_eq(s.blk_read_bytes, G_MAXUINT64);
+	ck_assert_uint_eq(s.blk_write_bytes, 7);
+}
+END_TEST
+
+START_TEST(test_to_sample_huge_cputime_saturates)
+{
+	struct racct_values v;
+	/* cputime is seconds: times 10^9 overflowed for anything above 1.8e10 s. */
+	ck_assert(racct_parse("cputime=9223372036854775807", &v, NULL));
+	struct ocimon_sample s = {.monotonic = 1};
+	racct_to_sample(&v, NULL, &s);
+	ck_assert_uint_eq(s.cpu_ns, G_MAXUINT64);
+	ck_assert(racct_parse("cputime=18446744073", &v, NULL)); /* the largest that fits */
+	racct_to_sample(&v, NULL, &s);
+	ck_assert_uint_eq(s.cpu_ns, G_GUINT64_CONSTANT(18446744073000000000));
+	ck_assert(racct_parse("cputime=18446744074", &v, NULL));
+	racct_to_sample(&v, NULL, &s);
+	ck_assert_uint_eq(s.cpu_ns, G_MAXUINT64);
+}
+END_TEST
+
 /* ---- the call protocol, with injected system calls ---- */
 
 static int calls;
@@ -216,6 +265,9 @@ Suite *make_suite(void)
 	tcase_add_test(t, test_parse_every_resource);
 	tcase_add_test(t, test_parse_subset_unknown_and_errors);
 	tcase_add_test(t, test_to_sample);
+	tcase_add_test(t, test_to_sample_huge_rate_saturates);
+	tcase_add_test(t, test_to_sample_counter_near_top_saturates);
+	tcase_add_test(t, test_to_sample_huge_cputime_saturates);
 	suite_add_tcase(s, t);
 	t = tcase_create("fetch");
 	tcase_add_test(t, test_fetch_enosys);
