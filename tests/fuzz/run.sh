@@ -16,7 +16,8 @@
 #
 # Environment: FUZZ_RUNS (runs per target, default: each target's own count below),
 # FUZZ_SEED (default 1; "random" for libFuzzer's own), FUZZ_SECS (a time limit instead of
-# a run count; exploration only), FUZZ_JOBS (targets at once, default 1), FUZZ_NICE (10).
+# a run count; exploration only), FUZZ_TIMEOUT (seconds one input may take, 10; more on a
+# loaded machine), FUZZ_JOBS (targets at once, default 1), FUZZ_NICE (10).
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 build=${1:?usage: run.sh BUILD_DIR [WORKDIR] [TARGET...]}
@@ -76,7 +77,7 @@ run_one() {
     local replayed=${#inputs[@]}
     rc=0
     if ((replayed > 0)); then
-        sanitizer_env "$exe" -timeout=10 -rss_limit_mb=2048 "${inputs[@]}" \
+        sanitizer_env "$exe" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 "${inputs[@]}" \
             >"$dir/replay.log" 2>&1 || rc=$?
     fi
     if ((rc != 0)); then
@@ -97,8 +98,8 @@ run_one() {
     [[ $seed == random ]] && seedopt=()
     rc=0
     sanitizer_env nice -n "${FUZZ_NICE:-10}" "$exe" "${seedopt[@]}" "${limit[@]}" \
-        -max_len="$(max_len_of "$t")" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$dir/artifacts/" "$dir/corpus" >"$dir/log" 2>&1 || rc=$?
+        -max_len="$(max_len_of "$t")" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$dir/artifacts/" "$dir/corpus" >"$dir/log" 2>&1 || rc=$?
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -1)
     local crash
     crash=$(find "$dir/artifacts" -type f | head -1)
