@@ -228,8 +228,10 @@ setup() { # VARIANT
         printf "[constants]\nsysroot = '%s'\n" "$sr"
         [[ $1 == o_path ]] && printf "\n[built-in options]\nc_args = ['-DO_PATH=%s']\n" "$o_path_14"
     } >"$out/$1.ini"
-    meson setup "$out/$1" "$repo" --cross-file "$here/x86_64-freebsd.ini" \
-        --cross-file "$out/$1.ini" >"$out/$1-setup.log" 2>&1
+    # From OUT-DIR: meson's linker probe (clang -fuse-ld=lld -Wl,--version) links an a.out
+    # where it runs, now that the sysroot has libraries.
+    (cd "$out" && meson setup "$out/$1" "$repo" --cross-file "$here/x86_64-freebsd.ini" \
+        --cross-file "$out/$1.ini") >"$out/$1-setup.log" 2>&1
 }
 pids=()
 for v in "${variants[@]}"; do
