@@ -90,8 +90,13 @@ if ((${#missing[@]} > 0)); then
     finish
 fi
 
+# OUT-DIR is wiped: only one this script made (marked), or a new one.
+if [[ -e $out && ! -f $out/.build-check ]]; then
+    ko "OUT-DIR $out" "exists and was not made by build-check.sh: not wiping it"
+    finish
+fi
 rm -rf "$out"
-mkdir -p "$out/symbols"
+mkdir -p "$out/symbols" && touch "$out/.build-check"
 sr=$out/sysroot
 syms=$out/symbols
 
@@ -393,21 +398,34 @@ for v in "${variants[@]}"; do
     sources "$out/$v" >"$out/$v-sources.tsv"
     mapfile -t exes < <(jq -r '.[] | select(.type == "executable" or .type == "shared library"
         or .type == "shared module") | .filename[]' <(meson introspect --targets "$out/$v"))
+    counts=()
+    errors=()
+    : >"$out/$v-unresolved.tsv"
     for exe in "${exes[@]}"; do
         rel=$(realpath -m --relative-to="$out/$v" "$exe")
         res=$(cd "$out/$v" && link_inputs . "$rel" | sort -u |
             unresolved "$out/exported.txt" "$out/$v-sources.tsv")
         n=$(sed -n 's/^#//p' <<<"$res")
-        bad=$(grep -v '^#' <<<"$res" | sort)
         if [[ -z $n ]]; then
-            ko "$rel (${what[$v]})" "no symbols read from its objects (ninja -t query, llvm-nm)"
-        elif [[ -z $bad ]]; then
-            ok "$rel (${what[$v]}): its $n undefined symbols are all exported by $libs_said, or defined in the link"
-        else
-            ko "$rel (${what[$v]}): symbols FreeBSD would not link (exported by none of $libs_said, defined by nothing in the link)" \
-                "$(awk -F '\t' '{ printf "%s, used by %s\n", $1, $2 }' <<<"$bad")"
+            errors+=("$rel: no symbols read from its objects (ninja -t query, llvm-nm)")
+            continue
         fi
+        counts+=("$rel $n")
+        grep -v '^#' <<<"$res" | sed "s|\$|\t$rel|" >>"$out/$v-unresolved.tsv"
     done
+    # One line per name: the files using it, the executables it is missing from.
+    bad=$(sort "$out/$v-unresolved.tsv" | awk -F '\t' '
+        $1 != name { if (name != "") print name ", used by " users "; in " exes; name = $1; users = $2; exes = $3; next }
+        { exes = exes " " $3 }
+        END { if (name != "") print name ", used by " users "; in " exes }')
+    if ((${#exes[@]} == 0)); then
+        ko "undefined symbols (${what[$v]})" "meson introspect lists no executables"
+    elif [[ -z $bad && ${#errors[@]} == 0 ]]; then
+        ok "undefined symbols (${what[$v]}): all exported by $libs_said, or defined in the link; per executable: $(printf '%s, ' "${counts[@]}" | sed 's/, $//')"
+    else
+        ko "undefined symbols (${what[$v]}): would not link on FreeBSD (exported by none of $libs_said, defined by nothing in the link)" \
+            "$(printf '%s\n' "$bad" "${errors[@]}" | grep .)"
+    fi
 done
 
 # ---- 5. link -----------------------------------------------------------------------------
@@ -415,10 +433,12 @@ done
 for v in "${variants[@]}"; do
     [[ -n ${compiled[$v]:-} ]] || continue
     if log=$(ninja -C "$out/$v" -k 0 2>&1); then
-        ok "link for FreeBSD (${what[$v]}): ld.lld against the stub libraries"
+        ok "link for FreeBSD (${what[$v]}): ${#exes[@]} executables, ld.lld against the stub libraries"
     else
-        ko "link for FreeBSD (${what[$v]})" \
-            "$(grep -vE '^\[[0-9]+/[0-9]+\] |^clang --target|^ninja: (Entering|build stopped)' <<<"$log")"
+        # The linker's complaints, each once, and what failed.
+        ko "link for FreeBSD (${what[$v]})" "$(grep -E '^FAILED: ' <<<"$log" | tr '\n' ' ')
+$(grep -vE '^\[[0-9]+/[0-9]+\] |^clang --target|^ninja: |^FAILED: |^>>> |^clang: error: linker command' <<<"$log" |
+            sort | uniq -c | sed -E 's/^ *1 //; s/^ *([0-9]+) (.*)/\2 (x\1)/' | head -n 20)"
     fi
 done
 
