@@ -23,9 +23,14 @@ source contrib/lib.sh
 passed=0
 failed=0
 failures=()
+notes=()
 logdir=$OCIMON_TEST_DIR/logs
 
 finish() {
+    if ((${#notes[@]} > 0)); then
+        echo
+        printf 'Note: %s\n' "${notes[@]}"
+    fi
     if ((${#failures[@]} > 0)); then
         echo
         echo "Failures:"
@@ -120,6 +125,11 @@ if [[ -z ${OCIMON_SKIP_BUILD:-} ]]; then
     passed=$((passed + up))
     failed=$((failed + uf))
     ((uf == 0)) || failures+=("unit tests: $uf (see build/meson-logs/testlog.txt)")
+    # freebsd_build passes in its weak mode too (no FreeBSD headers beside the clone): say so.
+    if grep -q '^FreeBSD check: WEAK MODE' build/meson-logs/testlog.txt 2>/dev/null; then
+        notes+=("freebsd_build ran in its WEAK MODE: no FreeBSD headers and symbol lists (../shared/freebsd or OCIMON_FREEBSD_DIR), stand-in syntax check only; see contrib/freebsd/README.md")
+        warn "${notes[-1]}"
+    fi
 fi
 
 if [[ ! -x $OCIMON ]]; then

@@ -1,38 +1,38 @@
 #!/bin/bash
-# A FreeBSD build check that runs on Linux, for want of a FreeBSD machine or sysroot. It is
-# no substitute for building on FreeBSD; it catches two kinds of mistakes early:
+# The weak mode of build-check.sh, for when FreeBSD's own headers are not at hand: no
+# substitute for compiling against them, it catches two kinds of mistakes early:
 #
-# 1. The FreeBSD-only files (platform_freebsd.c, oom_none.c, ...) are compiled with
-#    clang -fsyntax-only -Werror against glibc plus the stand-ins in syntax-check/ for what
-#    only FreeBSD has (<sys/event.h>, <sys/procctl.h>, bindat, <sys/rctl.h>, <jail.h>).
-#    Twice: with O_PATH visible, and without (FreeBSD before 13.1 has none; the fallback
-#    must compile).
+# 1. The FreeBSD-only files are compiled with clang -fsyntax-only -Werror against glibc
+#    plus the stand-ins in syntax-check/ for what only FreeBSD has (<sys/event.h>,
+#    <sys/procctl.h>, bindat, <sys/rctl.h>, <jail.h>). Twice: with O_PATH visible, and
+#    without (FreeBSD before 13.1 has none; the fallback must compile).
 # 2. Every file built on both systems is compiled without _GNU_SOURCE (glibc's BSD-like
 #    default instead). Each GNU-only name that shows up must be in FREEBSD_HAS below, the
 #    names checked by hand against FreeBSD's headers; any other is reported as a failure.
 #
-#   bash contrib/freebsd/syntax-check.sh [BUILD-DIR]      (BUILD-DIR: for config.h, commit.h)
+#   bash contrib/freebsd/syntax-check.sh BUILD-DIR FREEBSD-ONLY SHARED
 #
-# Prints one line per file and a closing "N passed, N failed"; exits 1 on any failure.
+# BUILD-DIR: the Linux build (config.h, commit.h). FREEBSD-ONLY, SHARED: files listing the
+# sources (one a line, relative to the repository) that only FreeBSD builds and that both
+# build; build-check.sh gets them from meson. Prints one line per file and a closing
+# "N passed, N failed"; exits 1 on any failure.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
-build=${1:-build}
+if (($# != 3)); then
+    echo "usage: $0 BUILD-DIR FREEBSD-ONLY-LIST SHARED-LIST" >&2
+    exit 2
+fi
+build=$1
 stubs=contrib/freebsd/syntax-check
+mapfile -t FREEBSD_ONLY <"$2" || exit 1
+mapfile -t SHARED <"$3" || exit 1
 
-# Keep in step with meson.build (is_freebsd).
-# OCIMON_FREEBSD_EXTRA: more FreeBSD-only files, space-separated (their stand-in headers go
-# into syntax-check/ too).
-read -r -a extra <<<"${OCIMON_FREEBSD_EXTRA:-}"
-FREEBSD_ONLY=(src/platform_freebsd.c src/oom_none.c src/stats_racct.c src/top_freebsd.c
-    "${extra[@]}")
-LINUX_ONLY=(src/platform_linux.c src/oom.c src/stats_cgroup.c src/top_linux.c
-    logdrivers/journald.c)
 # GNU extensions to glibc that FreeBSD has too (its <sys/socket.h>, <unistd.h>, <fcntl.h>
 # under __BSD_VISIBLE, the default): accept4 and pipe2 since 10.0, MSG_CMSG_CLOEXEC 10.0,
-# O_PATH 13.1 (platform_freebsd.c has the fallback).
+# O_PATH 13.1 (platform_common.c has the fallback).
 FREEBSD_HAS=(accept4 pipe2 MSG_CMSG_CLOEXEC O_PATH)
-# Linux-only headers and /proc paths: allowed only in LINUX_ONLY files.
-LINUX_ONLY_RE='#include <(linux/|sys/(signalfd|prctl|eventfd|inotify|statfs|vfs|sysinfo|epoll|timerfd|sendfile|sysmacros|personality|fsuid)\.h)|"/proc/|/sys/fs/cgroup'
+# Linux-only headers and /proc paths: allowed in no file FreeBSD builds.
+LINUX_ONLY_RE='#include <(linux/|sys/(signalfd|prctl|eventfd|inotify|statfs|vfs|sysinfo|epoll|timerfd|sendfile|sysmacros|personality|fsuid)\.h)|"/(proc|sys)/'
 
 command -v clang >/dev/null || {
     echo "clang not found (apt-get install clang)" >&2
@@ -64,7 +64,6 @@ ko() {
 }
 
 for f in "${FREEBSD_ONLY[@]}"; do
-    [[ -f $f ]] || continue
     if linux_only=$(grep -nE "$LINUX_ONLY_RE" "$f"); then
         ko "$f (Linux-only header or path)" "$linux_only"
     fi
@@ -90,8 +89,7 @@ is_in() {
     return 1
 }
 
-for f in src/*.c logdrivers/*.c; do
-    is_in "$f" "${LINUX_ONLY[@]}" "${FREEBSD_ONLY[@]}" && continue
+for f in "${SHARED[@]}"; do
     out=$("${base[@]}" -U_GNU_SOURCE -D_DEFAULT_SOURCE -Wno-error "$f" 2>&1)
     names=$(grep -oE "(undeclared identifier|implicit declaration of function|undeclared function) '[A-Za-z0-9_]+'" \
         <<<"$out" | grep -oE "'[A-Za-z0-9_]+'" | tr -d "'" | sort -u)
