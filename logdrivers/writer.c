@@ -52,6 +52,7 @@ struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg
 {
 	g_autoptr(log_writer) w = g_new0(struct log_writer, 1);
 	w->entries = g_array_new(FALSE, TRUE, sizeof(struct writer_entry));
+	guint real = 0; /* drivers other than none, which logs nothing and combines with all */
 	for (size_t i = 0; log_args && log_args[i]; i++) {
 		struct log_spec spec;
 		if (!log_spec_parse(log_args[i], &spec, err))
@@ -64,11 +65,13 @@ struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg
 		sink->driver = spec.driver;
 		if (spec.driver->passthrough)
 			w->passthrough = true;
+		if (spec.driver != &log_driver_none)
+			real++;
 		struct writer_entry e = {.sink = sink};
 		g_array_append_val(w->entries, e);
 		log_spec_clear(&spec);
 	}
-	if (w->passthrough && w->entries->len > 1) {
+	if (w->passthrough && real > 1) {
 		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
 			    "passthrough cannot be combined with other log drivers");
 		return NULL;

@@ -27,7 +27,8 @@ gboolean ocimon_log_level_parse(const char *name, enum ocimon_log_level *out)
 	if (name == NULL)
 		return FALSE;
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		if (g_ascii_strcasecmp(name, names[i].name) == 0) {
+		/* Case matters, as in conmon: "DEBUG" is no level. */
+		if (strcmp(name, names[i].name) == 0) {
 			*out = names[i].level;
 			return TRUE;
 		}

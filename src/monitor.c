@@ -410,6 +410,11 @@ static int setup_parent_pipes(struct monitor *m)
 			log_error("%s", err->message);
 			return -1;
 		}
+		/* conmon's words (its pexit adds the errno text; "set" reads better). */
+		if (m->attach_pipe_fd < 0) {
+			log_error("--attach specified but _OCI_ATTACHPIPE was not set");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -463,7 +468,7 @@ static struct log_config make_log_config(const struct ocimon_options *o)
 	    .max_files = o->log_max_files,
 	    .no_partial_message = o->no_container_partial_message,
 	    .no_sync = o->no_sync_log,
-	    .allowlist_dir = o->log_allowlist_dir,
+	    .allowlist_dirs = o->log_allowlist_dirs,
 	};
 }
 

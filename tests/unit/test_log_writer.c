@@ -67,13 +67,23 @@ END_TEST
 
 START_TEST(test_passthrough_alone)
 {
-	char *args[] = {"passthrough", "none", NULL};
+	g_autofree char *dir = g_dir_make_tmp("ocimon-pt-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "ctr.log", NULL);
+	g_autofree char *k8s = g_strdup_printf("k8s-file:%s", path);
+	char *args[] = {"passthrough", k8s, NULL};
 	struct log_config cfg = {.cid = "cid", .size_max = -1, .global_size_max = -1};
 	g_autoptr(GError) err = NULL;
 	ck_assert_ptr_null(log_writer_open(args, &cfg, &err));
 	ck_assert_ptr_nonnull(strstr(err->message, "passthrough"));
-	char *alone[] = {"passthrough", NULL};
+	unlink(path);
+	rmdir(dir);
+	/* none logs nothing: it combines with passthrough as with any driver (conmon). */
+	char *with_none[] = {"passthrough", "none", NULL};
 	g_clear_error(&err);
+	g_autoptr(log_writer) wn = log_writer_open(with_none, &cfg, &err);
+	ck_assert_msg(wn != NULL, "%s", err ? err->message : "");
+	ck_assert(log_writer_is_passthrough(wn));
+	char *alone[] = {"passthrough", NULL};
 	g_autoptr(log_writer) w = log_writer_open(alone, &cfg, &err);
 	ck_assert(log_writer_is_passthrough(w));
 }
