@@ -373,11 +373,19 @@ static gboolean k8s_write(struct log_sink *sink, const struct timespec *ts,
 	return k8s_flush_buffer(s, err);
 }
 
+/* ctl "2 H W". With --log-rotate conmon rotates (<path> becomes <path>.1) when the file
+ * we write is still at <path>; when kubelet or CRI-O has already renamed it (their
+ * rotation: rename, then reopen), or replaced it, there is nothing of ours to rotate and
+ * the path is simply opened (created) again. */
 static gboolean k8s_reopen(struct log_sink *sink, GError **err)
 {
 	struct k8s_sink *s = (struct k8s_sink *)sink;
 	if (!k8s_flush_buffer(s, err))
 		return FALSE;
+	struct stat ours, there;
+	if (s->rotate && fstat(s->fd, &ours) == 0 && lstat(s->path, &there) == 0 &&
+	    ours.st_dev == there.st_dev && ours.st_ino == there.st_ino)
+		return k8s_rotate(s, err);
 	return open_again(s, err);
 }
 

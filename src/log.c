@@ -27,8 +27,7 @@ gboolean ocimon_log_level_parse(const char *name, enum ocimon_log_level *out)
 	if (name == NULL)
 		return FALSE;
 	for (size_t i = 0; i < G_N_ELEMENTS(names); i++) {
-		/* Case matters, as in conmon: "DEBUG" is no level. */
-		if (strcmp(name, names[i].name) == 0) {
+		if (g_ascii_strcasecmp(name, names[i].name) == 0) {
 			*out = names[i].level;
 			return TRUE;
 		}
@@ -47,9 +46,10 @@ void ocimon_log_setup(enum ocimon_log_level level, gboolean use_syslog, const ch
 
 void ocimon_log(enum ocimon_log_level level, const char *fmt, ...)
 {
-	static const char tags[] = {'e', 'w', 'i', 'd', 't'};
-	static const char *const words[] = {"error", "warning", "info", "debug", "trace"};
-	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG};
+	/* conmon's letters (trace is "d" too), and its words and priorities in syslog. */
+	static const char tags[] = {'e', 'w', 'i', 'd', 'd'};
+	static const char *const words[] = {"error", "nwarn", "ninfo", "ndebug", "ntrace"};
+	static const int prio[] = {LOG_ERR, LOG_INFO, LOG_INFO, LOG_INFO, LOG_INFO};
 
 	if (level > log_state.level)
 		return;
