@@ -48,6 +48,22 @@ static void write_direct(struct log_writer *w, enum ocimon_stream stream, const 
 static gboolean reopen_direct(struct log_writer *w, GError **err);
 static void flush_direct(struct log_writer *w, bool final, bool sync);
 
+/* True when an earlier -l value names the same driver and path: conmon's drivers are
+ * flags (-l journald twice logs each line once), so a repeat adds nothing. */
+static bool seen_before(char **log_args, size_t i, const struct log_spec *spec)
+{
+	for (size_t j = 0; j < i; j++) {
+		struct log_spec prev;
+		if (!log_spec_parse(log_args[j], &prev, NULL))
+			continue;
+		bool same = prev.driver == spec->driver && g_strcmp0(prev.path, spec->path) == 0;
+		log_spec_clear(&prev);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg, GError **err)
 {
 	g_autoptr(log_writer) w = g_new0(struct log_writer, 1);
@@ -57,6 +73,10 @@ struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg
 		struct log_spec spec;
 		if (!log_spec_parse(log_args[i], &spec, err))
 			return NULL;
+		if (seen_before(log_args, i, &spec)) {
+			log_spec_clear(&spec);
+			continue;
+		}
 		struct log_sink *sink = spec.driver->open(cfg, spec.path, err);
 		if (sink == NULL) {
 			log_spec_clear(&spec);
