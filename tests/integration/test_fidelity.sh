@@ -3,7 +3,8 @@
 # runc and a busybox bundle: exec --exec-attach waits for the second start-pipe write; an
 # exec whose runtime fails reports the runtime's words on the sync pipe (podman's protocol
 # and CRI-O's ExecSync); the attach socket is removed once the monitor is done; a ctl
-# reopen rotates with --log-rotate (and still follows kubelet's rename).
+# reopen rotates with --log-rotate (and still follows kubelet's rename); a ctl resize with
+# extra fields is a resize.
 # Helpers are called through check/wait_for, which shellcheck cannot see.
 # shellcheck disable=SC2317
 set -uo pipefail
@@ -46,6 +47,8 @@ exec_args() {
 }
 
 logged() { grep -q -- "$2" "$1" 2>/dev/null; }
+# ctl_write FIFO LINE: a ctl message; never blocks when no monitor reads the FIFO.
+ctl_write() { timeout 5 sh -c 'printf "%s\n" "$2" >"$1"' sh "$1" "$2"; }
 
 # --- exec --exec-attach: the exec waits for podman's second start-pipe write ------------------
 # podman writes the start pipe once when the monitor may go on, and again once it has
@@ -152,6 +155,22 @@ check "attach: monitor done (10 s)" wait_for 10 eval "! proc_alive $mpid"
 check_not "attach: <bundle>/attach removed" test -e "$b/attach"
 runc_ delete -f "$id" >/dev/null 2>&1
 
+# --- ctl resize with extra fields: "1 2 2 3" is a 2x2 resize, as conmon's sscanf reads it ------
+id=fid-resize
+d_bundle "$id" -- sh -c 'sleep 2; stty size; sleep 1'
+# A terminal needs a devpts in the container.
+sed -i -e 's/"terminal": false/"terminal": true/' \
+    -e 's|{ "destination": "/tmp"|{ "destination": "/dev/pts", "type": "devpts", "source": "devpts", "options": [ "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620" ] },\n    &|' \
+    "$W/b/$id/config.json"
+d_start "$id" -- -t
+b=$W/b/$id
+assert_match "resize: created with a terminal" '^\{"data": [0-9]+\}$' "$(cat "$W/$id.out")"
+runc_ start "$id"
+ctl_write "$b/ctl" '1 2 2 3'
+check "resize: exit file (15 s)" wait_for 15 file_exists "$EXITS/$id"
+assert_match "resize: the container saw 2 rows, 2 columns" 'stdout [PF] 2 2' "$(tr -d '\r' <"$b/ctr.log")"
+runc_ delete -f "$id" >/dev/null 2>&1
+
 # --- --log-rotate and ctl reopen: the log is rotated; after kubelet's rename, recreated --------
 id=fid-reopen-rotate
 d_bundle "$id" -- sh -c 'echo one; sleep 4; echo two; sleep 4; echo three; sleep 4; echo four'
@@ -159,18 +178,18 @@ d_start "$id" -- --log-rotate --log-max-files 2
 b=$W/b/$id
 runc_ start "$id"
 check "rotate on reopen: first line logged (10 s)" wait_for 10 logged "$b/ctr.log" "stdout F one"
-echo "2 0 0" >"$b/ctl"
+ctl_write "$b/ctl" "2 0 0"
 check "rotate on reopen: ctr.log became ctr.log.1 (2 s)" wait_for 2 logged "$b/ctr.log.1" "stdout F one"
 check "rotate on reopen: a new ctr.log" test -e "$b/ctr.log"
 check_not "rotate on reopen: the new ctr.log is empty" test -s "$b/ctr.log"
 check "rotate on reopen: second line in the new file (10 s)" wait_for 10 logged "$b/ctr.log" "stdout F two"
-echo "2 0 0" >"$b/ctl"
+ctl_write "$b/ctl" "2 0 0"
 check "rotate on reopen: backups shifted, .2 holds the first (2 s)" wait_for 2 logged "$b/ctr.log.2" "stdout F one"
 assert_match "rotate on reopen: .1 holds the second" 'stdout F two' "$(cat "$b/ctr.log.1" 2>/dev/null)"
 check "rotate on reopen: third line in the new file (10 s)" wait_for 10 logged "$b/ctr.log" "stdout F three"
 # kubelet's way (CRI-O renames, then asks for a reopen): nothing of ours left to rotate.
 mv "$b/ctr.log" "$b/ctr.log.kubelet"
-echo "2 0 0" >"$b/ctl"
+ctl_write "$b/ctl" "2 0 0"
 check "kubelet rename: ctr.log recreated (2 s)" wait_for 2 test -e "$b/ctr.log"
 check_not "kubelet rename: no third backup (--log-max-files 2)" test -e "$b/ctr.log.3"
 assert_match "kubelet rename: the backups are untouched (.1)" 'stdout F two' "$(cat "$b/ctr.log.1" 2>/dev/null)"
