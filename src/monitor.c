@@ -439,12 +439,13 @@ static int wait_start_pipe(struct monitor *m)
 {
 	if (m->start_fd < 0)
 		return 0;
-	char buf[START_PIPE_READ];
 	/* podman writes one byte once it has moved us into our cgroup. One read takes all
 	 * there is, as conmon's does: a caller writing more than a byte must not find the
 	 * rest taken for the second write an exec-attach waits for. EOF means podman gave
-	 * up; carry on as conmon does, the sync pipe will tell. */
-	if (read_retry(m->start_fd, buf, sizeof(buf)) < 0) {
+	 * up; carry on as conmon does, the sync pipe will tell. The read buffer, not the
+	 * stack: a read touches only the pages it fills, and the daemon keeps them. */
+	G_STATIC_ASSERT(START_PIPE_READ <= STDIO_READ_SIZE);
+	if (read_retry(m->start_fd, m->read_buf, START_PIPE_READ) < 0) {
 		log_error("start-pipe read failed %s", g_strerror(errno));
 		return -1;
 	}
