@@ -39,11 +39,11 @@ struct k8s_sink {
 	gint64 total;    /* bytes written over the monitor's life */
 	gint64 size_max; /* -1: none */
 	gint64 global_size_max;
-	bool rotate;         /* keep backups instead of truncating */
-	int max_files;       /* backups kept: <path>.1 .. <path>.N */
-	char *allowlist_dir; /* --log-allowlist-dir: checked again at every open */
-	bool failing;        /* the last write failed; what it did not write is still in buf */
-	gint64 dropped;      /* bytes of records dropped while failing */
+	bool rotate;           /* keep backups instead of truncating */
+	int max_files;         /* backups kept: <path>.1 .. <path>.N */
+	char **allowlist_dirs; /* --log-allowlist-dir (repeatable): checked at every open */
+	bool failing;          /* the last write failed; what it did not write is still in buf */
+	gint64 dropped;        /* bytes of records dropped while failing */
 	struct stamp_cache stamp;
 	size_t used;
 	char buf[K8S_BUF_SIZE + K8S_PREFIX_COPY]; /* the slack takes the fixed-size copy */
@@ -122,64 +122,60 @@ static int open_log(const char *path, int extra_flags, gint64 *size, GError **er
 	return fd;
 }
 
-/* --log-allowlist-dir: the log must resolve to a path inside the directory, so a
- * symlink planted in its place cannot send the log elsewhere. */
-static gboolean check_allowlist(const char *path, const char *dir, GError **err)
+/* --log-allowlist-dir: the log must resolve to a path inside one of the directories, so
+ * a symlink planted in its place cannot send the log elsewhere. */
+static gboolean check_allowlist(const char *path, char **dirs, GError **err)
 {
-	g_autofree char *real_dir = realpath(dir, NULL);
 	g_autofree char *parent = g_path_get_dirname(path);
 	g_autofree char *real_parent = realpath(parent, NULL);
-	if (real_dir == NULL || real_parent == NULL) {
+	if (real_parent == NULL) {
 		int e = errno;
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e,
-			    "Cannot resolve log path %s or allowed directory %s: %s", path, dir,
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e, "Cannot resolve log path %s: %s", path,
 			    g_strerror(e));
 		return FALSE;
 	}
-	size_t n = strlen(real_dir);
-	bool inside =
-	    strncmp(real_parent, real_dir, n) == 0 &&
-	    (real_parent[n] == '\0' || real_parent[n] == '/' || strcmp(real_dir, "/") == 0);
 	struct stat st;
-	if (inside && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-		inside = false;
-	if (!inside) {
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, EPERM,
-			    "Log path %s is not inside the allowed directory %s", path, dir);
-		return FALSE;
+	bool link = lstat(path, &st) == 0 && S_ISLNK(st.st_mode);
+	for (size_t i = 0; dirs[i] && !link; i++) {
+		/* conmon skips an allowed directory that does not resolve. */
+		g_autofree char *real_dir = realpath(dirs[i], NULL);
+		if (real_dir == NULL)
+			continue;
+		size_t n = strlen(real_dir);
+		if (strncmp(real_parent, real_dir, n) == 0 &&
+		    (real_parent[n] == '\0' || real_parent[n] == '/' || strcmp(real_dir, "/") == 0))
+			return TRUE;
 	}
-	return TRUE;
+	g_autofree char *list = g_strjoinv(", ", dirs);
+	g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, EPERM,
+		    "Log path %s is not inside the allowed director%s %s", path,
+		    dirs[0] && dirs[1] ? "ies" : "y", list);
+	return FALSE;
 }
 
 /* Every open, not only the first: a reopen (ctl "2 0 0" after kubelet renamed the log) or a
  * rotation opens the path again, and a symlink may have been planted there meanwhile.
  * O_NOFOLLOW closes the gap between the check and the open for the file itself. */
-static int open_log_checked(const char *path, const char *allowlist_dir, gint64 *size, GError **err)
+static int open_log_checked(const char *path, char **allowlist_dirs, gint64 *size, GError **err)
 {
-	if (allowlist_dir == NULL)
+	if (allowlist_dirs == NULL || allowlist_dirs[0] == NULL)
 		return open_log(path, 0, size, err);
-	if (!check_allowlist(path, allowlist_dir, err))
+	if (!check_allowlist(path, allowlist_dirs, err))
 		return -1;
 	return open_log(path, O_NOFOLLOW, size, err);
 }
 
 static struct log_sink *k8s_open(const struct log_config *cfg, const char *path, GError **err)
 {
-	if (cfg->tag != NULL) {
-		/* conmon rejects this too (since 2020): the format has no place for a tag. */
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, EINVAL,
-			    "k8s-file doesn't support --log-tag");
-		return NULL;
-	}
 	/* Only the header is zeroed: zeroing buf would make its 64 KiB resident in every
 	 * monitor from the start, whether its container logs or not. */
 	g_autofree struct k8s_sink *s = g_malloc(sizeof(*s));
 	memset(s, 0, offsetof(struct k8s_sink, buf));
-	s->fd = open_log_checked(path, cfg->allowlist_dir, &s->size, err);
+	s->fd = open_log_checked(path, cfg->allowlist_dirs, &s->size, err);
 	if (s->fd < 0)
 		return NULL;
 	s->path = g_strdup(path);
-	s->allowlist_dir = g_strdup(cfg->allowlist_dir);
+	s->allowlist_dirs = g_strdupv(cfg->allowlist_dirs);
 	s->size_max = cfg->size_max > 0 ? cfg->size_max : -1;
 	s->global_size_max = cfg->global_size_max > 0 ? cfg->global_size_max : -1;
 	s->rotate = cfg->rotate;
@@ -227,7 +223,7 @@ static gboolean k8s_flush_buffer(struct k8s_sink *s, GError **err)
 static gboolean open_again(struct k8s_sink *s, GError **err)
 {
 	gint64 size;
-	int fd = open_log_checked(s->path, s->allowlist_dir, &size, err);
+	int fd = open_log_checked(s->path, s->allowlist_dirs, &size, err);
 	if (fd < 0)
 		return FALSE;
 	close(s->fd);
@@ -265,7 +261,7 @@ static gboolean k8s_truncate(struct k8s_sink *s, GError **err)
 {
 	g_autofree char *tmp = g_strdup_printf("%s.tmp", s->path);
 	int fd = open(
-	    tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (s->allowlist_dir ? O_NOFOLLOW : 0),
+	    tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (s->allowlist_dirs ? O_NOFOLLOW : 0),
 	    0640);
 	if (fd < 0) {
 		int e = errno;
@@ -377,11 +373,19 @@ static gboolean k8s_write(struct log_sink *sink, const struct timespec *ts,
 	return k8s_flush_buffer(s, err);
 }
 
+/* ctl "2 H W". With --log-rotate conmon rotates (<path> becomes <path>.1) when the file
+ * we write is still at <path>; when kubelet or CRI-O has already renamed it (their
+ * rotation: rename, then reopen), or replaced it, there is nothing of ours to rotate and
+ * the path is simply opened (created) again. */
 static gboolean k8s_reopen(struct log_sink *sink, GError **err)
 {
 	struct k8s_sink *s = (struct k8s_sink *)sink;
 	if (!k8s_flush_buffer(s, err))
 		return FALSE;
+	struct stat ours, there;
+	if (s->rotate && fstat(s->fd, &ours) == 0 && lstat(s->path, &there) == 0 &&
+	    ours.st_dev == there.st_dev && ours.st_ino == there.st_ino)
+		return k8s_rotate(s, err);
 	return open_again(s, err);
 }
 
@@ -405,7 +409,7 @@ static void k8s_close(struct log_sink *sink)
 	if (s->fd >= 0)
 		close(s->fd);
 	g_free(s->path);
-	g_free(s->allowlist_dir);
+	g_strfreev(s->allowlist_dirs);
 	g_free(s);
 }
 

@@ -35,7 +35,7 @@ struct log_config {
 	int max_files;
 	bool no_partial_message;
 	bool no_sync;
-	const char *allowlist_dir;
+	char **allowlist_dirs; /* NULL or empty: no restriction */
 };
 
 struct log_sink;
@@ -82,6 +82,22 @@ gboolean log_spec_parse(const char *arg, struct log_spec *out, GError **err);
 void log_spec_clear(struct log_spec *spec);
 /* A journald label: KEY=VALUE, KEY of [A-Z0-9_]+, exactly one '='. */
 gboolean log_label_validate(const char *label, GError **err);
+
+/* The checks conmon makes across all -l values before it starts (C src/ctr_logging.c
+ * configure_log_drivers): each value parses; --log-tag and --log-label are refused with
+ * k8s-file unless journald is there too; journald needs an id longer than 12 characters
+ * and valid labels. Pure. */
+struct log_check {
+	const char *cid;
+	const char *tag;
+	char **labels;
+};
+struct log_check_result {
+	bool k8s_file;
+	bool journald;
+};
+gboolean log_specs_check(char **args, const struct log_check *c, struct log_check_result *res,
+			 GError **err);
 
 /* none.c: building blocks for drivers that log nothing. */
 struct log_sink *log_noop_open(const struct log_config *cfg, const char *path, GError **err);

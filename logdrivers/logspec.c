@@ -19,9 +19,9 @@ static gboolean is_known_driver_name(const char *name, size_t len)
 gboolean log_spec_parse(const char *arg, struct log_spec *out, GError **err)
 {
 	memset(out, 0, sizeof(*out));
-	if (arg == NULL || *arg == '\0') {
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
-			    "Log driver not provided. Use --log-path");
+	/* conmon splits with strtok(":"): "", ":" and "::" leave neither driver nor path. */
+	if (arg == NULL || arg[strspn(arg, ":")] == '\0') {
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1, "log-path must not be empty");
 		return FALSE;
 	}
 
@@ -54,8 +54,7 @@ gboolean log_spec_parse(const char *arg, struct log_spec *out, GError **err)
 		return FALSE;
 	}
 	if (drv->needs_path && (path == NULL || *path == '\0')) {
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
-			    "Log driver %s needs a path: use -l %s:PATH", drv->name, drv->name);
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1, "%s requires a filename", drv->name);
 		return FALSE;
 	}
 	out->driver = drv;
@@ -69,27 +68,81 @@ void log_spec_clear(struct log_spec *spec)
 	spec->driver = NULL;
 }
 
+/* conmon's three checks, in its order and with its words (they are interface). */
 gboolean log_label_validate(const char *label, GError **err)
 {
 	const char *eq = strchr(label, '=');
-	if (eq == NULL || strchr(eq + 1, '=') != NULL) {
-		g_set_error(
-		    err, OCIMON_LOG_ERROR_DOMAIN, 1,
-		    "Container labels must be in format LABEL=VALUE (no extra '=' allowed): %s",
-		    label);
+	if (eq == label) {
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
+			    "Container labels must be in format LABEL=VALUE (no LABEL present in "
+			    "'%s')",
+			    label);
 		return FALSE;
 	}
-	if (eq == label) {
-		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1, "Container label key is empty: %s",
+	if (eq == NULL || strchr(eq + 1, '=') != NULL) {
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
+			    "Container labels must be in format LABEL=VALUE (none or more than one "
+			    "'=' present in '%s')",
 			    label);
 		return FALSE;
 	}
 	for (const char *p = label; p < eq; p++) {
 		if (!(g_ascii_isupper(*p) || g_ascii_isdigit(*p) || *p == '_')) {
 			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
-				    "Container label key may only contain A-Z, 0-9 and _: %s",
+				    "Container label names must contain only uppercase letters, "
+				    "numbers and underscore (in '%s')",
 				    label);
 			return FALSE;
+		}
+	}
+	return TRUE;
+}
+
+/* journald's CONTAINER_ID is the first 12 characters of the id. */
+#define SHORT_ID_LEN 12
+
+gboolean log_specs_check(char **args, const struct log_check *c, struct log_check_result *res,
+			 GError **err)
+{
+	memset(res, 0, sizeof(*res));
+	if (args == NULL || args[0] == NULL) {
+		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
+			    "Log driver not provided. Use --log-path");
+		return FALSE;
+	}
+	for (size_t i = 0; args[i]; i++) {
+		struct log_spec spec;
+		if (!log_spec_parse(args[i], &spec, err))
+			return FALSE;
+		if (strcmp(spec.driver->name, "k8s-file") == 0)
+			res->k8s_file = true;
+		else if (strcmp(spec.driver->name, "journald") == 0)
+			res->journald = true;
+		log_spec_clear(&spec);
+	}
+	/* A tag or labels without journald are refused only next to k8s-file, which has
+	 * no place for them; with none or passthrough alone conmon ignores them. */
+	if (res->k8s_file && !res->journald) {
+		if (c->tag != NULL) {
+			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
+				    "k8s-file doesn't support --log-tag");
+			return FALSE;
+		}
+		if (c->labels != NULL && c->labels[0] != NULL) {
+			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
+				    "k8s-file doesn't support --log-label");
+			return FALSE;
+		}
+	}
+	if (res->journald) {
+		if (c->cid == NULL || strlen(c->cid) <= SHORT_ID_LEN) {
+			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
+				    "Container ID must be longer than 12 characters");
+			return FALSE;
+		}
+		for (size_t i = 0; c->labels && c->labels[i]; i++) {
+			if (!log_label_validate(c->labels[i], err))
+				return FALSE;
 		}
 	}
 	return TRUE;

@@ -48,14 +48,35 @@ static void write_direct(struct log_writer *w, enum ocimon_stream stream, const 
 static gboolean reopen_direct(struct log_writer *w, GError **err);
 static void flush_direct(struct log_writer *w, bool final, bool sync);
 
+/* True when an earlier -l value names the same driver and path: conmon's drivers are
+ * flags (-l journald twice logs each line once), so a repeat adds nothing. */
+static bool seen_before(char **log_args, size_t i, const struct log_spec *spec)
+{
+	for (size_t j = 0; j < i; j++) {
+		struct log_spec prev;
+		if (!log_spec_parse(log_args[j], &prev, NULL))
+			continue;
+		bool same = prev.driver == spec->driver && g_strcmp0(prev.path, spec->path) == 0;
+		log_spec_clear(&prev);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
 struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg, GError **err)
 {
 	g_autoptr(log_writer) w = g_new0(struct log_writer, 1);
 	w->entries = g_array_new(FALSE, TRUE, sizeof(struct writer_entry));
+	guint real = 0; /* drivers other than none, which logs nothing and combines with all */
 	for (size_t i = 0; log_args && log_args[i]; i++) {
 		struct log_spec spec;
 		if (!log_spec_parse(log_args[i], &spec, err))
 			return NULL;
+		if (seen_before(log_args, i, &spec)) {
+			log_spec_clear(&spec);
+			continue;
+		}
 		struct log_sink *sink = spec.driver->open(cfg, spec.path, err);
 		if (sink == NULL) {
 			log_spec_clear(&spec);
@@ -64,11 +85,13 @@ struct log_writer *log_writer_open(char **log_args, const struct log_config *cfg
 		sink->driver = spec.driver;
 		if (spec.driver->passthrough)
 			w->passthrough = true;
+		if (spec.driver != &log_driver_none)
+			real++;
 		struct writer_entry e = {.sink = sink};
 		g_array_append_val(w->entries, e);
 		log_spec_clear(&spec);
 	}
-	if (w->passthrough && w->entries->len > 1) {
+	if (w->passthrough && real > 1) {
 		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, 1,
 			    "passthrough cannot be combined with other log drivers");
 		return NULL;

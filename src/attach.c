@@ -228,6 +228,8 @@ gboolean attach_server_open(struct monitor *m, GError **err)
 	s->watch = g_unix_fd_add(s->fd, G_IO_IN, accept_cb, s);
 	s->stall_timer = g_timeout_add_seconds(1, stall_check_cb, s);
 	m->attach = s;
+	g_free(m->attach_socket_path);
+	m->attach_socket_path = g_build_filename(m->opts->bundle, "attach", NULL);
 	return TRUE;
 }
 

@@ -27,15 +27,25 @@ struct ctl_fifos {
 	struct ctl_fifo ctl, winsz;
 };
 
-static gboolean parse_int(const char *s, int *out)
+/* One "%d" of sscanf: optional white space, an optional sign, at least one digit. */
+static const char *scan_int(const char *p, int *out)
 {
-	gint64 v;
-	if (!g_ascii_string_to_signed(s, 10, G_MININT, G_MAXINT, &v, NULL))
-		return FALSE;
+	while (g_ascii_isspace(*p))
+		p++;
+	const char *digits = p + (*p == '+' || *p == '-');
+	if (!g_ascii_isdigit(*digits))
+		return NULL;
+	char *end;
+	errno = 0;
+	long long v = strtoll(p, &end, 10);
+	if (errno == ERANGE || v < G_MININT || v > G_MAXINT)
+		return NULL;
 	*out = (int)v;
-	return TRUE;
+	return end;
 }
 
+/* conmon reads a line with sscanf("%d %d %d"): three integers, and whatever follows the
+ * third ("1 2 2 3", "2 0 0 junk") is ignored, kept for backward compatibility. */
 gboolean ctl_parse_line(const char *line, size_t len, struct ctl_message *out, GError **err)
 {
 	g_autofree char *copy = g_strndup(line, len);
@@ -43,33 +53,22 @@ gboolean ctl_parse_line(const char *line, size_t len, struct ctl_message *out, G
 		g_set_error(err, OCIMON_ERROR, EINVAL, "ctl message contains NUL");
 		return FALSE;
 	}
-	g_strstrip(copy);
-	g_auto(GStrv) parts = g_strsplit_set(copy, " \t", -1);
-	const char *fields[3];
-	int nfields = 0;
-	for (size_t i = 0; parts[i]; i++) {
-		if (*parts[i] == '\0')
-			continue;
-		if (nfields == 3) {
-			nfields++;
-			break;
-		}
-		fields[nfields++] = parts[i];
-	}
 	int v[3];
-	if (nfields != 3 || !parse_int(fields[0], &v[0]) || !parse_int(fields[1], &v[1]) ||
-	    !parse_int(fields[2], &v[2])) {
-		g_set_error(err, OCIMON_ERROR, EINVAL,
-			    "ctl message \"%.64s\" is not three integers", copy);
+	const char *p = copy;
+	for (int i = 0; i < 3 && p != NULL; i++)
+		p = scan_int(p, &v[i]);
+	if (p == NULL) {
+		g_set_error(err, OCIMON_ERROR, EINVAL, "Invalid control message format: \"%.64s\"",
+			    copy);
 		return FALSE;
 	}
 	if (v[0] != CTL_RESIZE && v[0] != CTL_REOPEN_LOGS) {
-		g_set_error(err, OCIMON_ERROR, EINVAL, "ctl message type %d is unknown", v[0]);
+		g_set_error(err, OCIMON_ERROR, EINVAL, "Invalid control message type: %d", v[0]);
 		return FALSE;
 	}
 	if (v[1] < 0 || v[1] > CTL_SIZE_MAX || v[2] < 0 || v[2] > CTL_SIZE_MAX) {
 		g_set_error(err, OCIMON_ERROR, EINVAL,
-			    "ctl message size %d x %d is out of range 0..%d", v[1], v[2],
+			    "Invalid window size: %dx%d (must be between 0 and %d)", v[1], v[2],
 			    CTL_SIZE_MAX);
 		return FALSE;
 	}
@@ -120,7 +119,7 @@ static void handle_line(const char *line, size_t len, void *user)
 			return;
 		}
 	} else if (!ctl_parse_line(line, len, &msg, &err)) {
-		log_warning("ctl: %s", err->message);
+		log_warning("%s", err->message);
 		return;
 	}
 	struct monitor *m = f->m;

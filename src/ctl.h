@@ -20,10 +20,13 @@ struct ctl_message {
 
 /* Terminal sizes outside this range are rejected, as conmon >= 2.2 does. */
 #define CTL_SIZE_MAX 1000
-/* Longest line kept; anything longer is dropped up to its newline. */
-#define CTL_LINE_MAX 256
+/* Longest line kept (without its newline); anything longer is dropped up to its newline.
+ * conmon reads into a 200-byte buffer, 199 bytes at a time: a line of 198 characters and
+ * its newline is the longest it finds whole. */
+#define CTL_LINE_MAX 198
 
-/* Parses one line without its newline: "<type> <height> <width>". Pure. */
+/* Parses one line without its newline: "<type> <height> <width>", anything after the
+ * third number ignored (as conmon's sscanf does). Pure. */
 gboolean ctl_parse_line(const char *line, size_t len, struct ctl_message *out, GError **err);
 
 /* Splits a byte stream into lines across reads; overlong lines are discarded whole so

@@ -46,9 +46,10 @@ void ocimon_log_setup(enum ocimon_log_level level, gboolean use_syslog, const ch
 
 void ocimon_log(enum ocimon_log_level level, const char *fmt, ...)
 {
-	static const char tags[] = {'e', 'w', 'i', 'd', 't'};
-	static const char *const words[] = {"error", "warning", "info", "debug", "trace"};
-	static const int prio[] = {LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG, LOG_DEBUG};
+	/* conmon's letters (trace is "d" too), and its words and priorities in syslog. */
+	static const char tags[] = {'e', 'w', 'i', 'd', 'd'};
+	static const char *const words[] = {"error", "nwarn", "ninfo", "ndebug", "ntrace"};
+	static const int prio[] = {LOG_ERR, LOG_INFO, LOG_INFO, LOG_INFO, LOG_INFO};
 
 	if (level > log_state.level)
 		return;

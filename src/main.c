@@ -16,7 +16,8 @@ int main(int argc, char **argv)
 	g_autoptr(GError) err = NULL;
 
 	if (!ocimon_options_parse(&opts, argc, argv, &err)) {
-		fprintf(stderr, "conmon: option parsing failed: %s\n", err->message);
+		/* conmon prints this one with g_print, on stdout. */
+		printf("conmon: option parsing failed: %s\n", err->message);
 		ocimon_options_clear(&opts);
 		return EXIT_FAILURE;
 	}
@@ -34,6 +35,15 @@ int main(int argc, char **argv)
 		return EXIT_SUCCESS;
 	}
 
+	if (opts.cid == NULL) {
+		/* Checked before conmon's logging is set up: no "[conmon:e]" prefix. */
+		fputs("conmon: Container ID not provided. Use --cid\n", stderr);
+		ocimon_options_clear(&opts);
+		return EXIT_FAILURE;
+	}
+
+	/* The other errors go to syslog too, with --syslog. */
+	ocimon_log_setup(OCIMON_LOG_WARNING, opts.syslog, opts.cid);
 	g_autofree char *cwd = g_get_current_dir();
 	if (!ocimon_options_validate(&opts, cwd, &err)) {
 		log_error("%s", err->message);
@@ -41,6 +51,9 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	ocimon_log_setup(opts.log_level, opts.syslog, opts.cid);
+	if (opts.no_container_partial_message && !opts.log_journald)
+		log_warning("--no-container-partial-message has no effect without journald log "
+			    "driver");
 
 	int status = monitor_run(&opts);
 	ocimon_options_clear(&opts);

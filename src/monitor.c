@@ -27,6 +27,8 @@
 
 /* podman shows at most this much of the runtime's stderr (conmon's buffer). */
 #define RUNTIME_OUTPUT_MAX 8191
+/* conmon reads the start pipe with its 8 KiB buffer. */
+#define START_PIPE_READ 8192
 
 static void monitor_init(struct monitor *m, struct ocimon_options *opts)
 {
@@ -74,6 +76,7 @@ static void monitor_clear(struct monitor *m)
 		g_byte_array_unref(m->stdin_pending);
 	g_free(m->read_buf);
 	g_free(m->socket_symlink);
+	g_free(m->attach_socket_path);
 	if (m->loop)
 		g_main_loop_unref(m->loop);
 }
@@ -165,8 +168,8 @@ static void daemonize(struct monitor *m)
 void monitor_output(struct monitor *m, enum ocimon_stream stream, const char *buf, size_t len)
 {
 	/* Before `runtime create` returns, only the runtime can have written: keep it for the
-	 * error message rather than the container's log. */
-	if (!m->runtime_exited && !m->opts->exec) {
+	 * error message rather than the container's log (and an exec's, when it failed). */
+	if (m->capture_runtime_output) {
 		size_t room = RUNTIME_OUTPUT_MAX - MIN(m->runtime_output->len, RUNTIME_OUTPUT_MAX);
 		g_string_append_len(m->runtime_output, buf, (gssize)MIN(len, room));
 		return;
@@ -268,12 +271,13 @@ static bool read_container_pid(struct monitor *m, GError **err)
 	return true;
 }
 
+/* The runtime's words as it wrote them (conmon sends its stderr unchanged, newline and
+ * all), or, when it wrote nothing, what happened to it. */
 static char *runtime_failure_text(struct monitor *m, int wait_status)
 {
 	g_autofree char *output = g_strdup(m->runtime_output->str);
-	g_strstrip(output);
-	if (*output != '\0')
-		return g_steal_pointer(&output);
+	if (*g_strstrip(output) != '\0')
+		return g_strdup(m->runtime_output->str);
 	/* Never an empty message: podman would only say "no logs from conmon". */
 	if (WIFSIGNALED(wait_status))
 		return g_strdup_printf("runtime %s was killed by signal %d (%s)",
@@ -295,14 +299,15 @@ static void runtime_exited(struct monitor *m, int wait_status)
 	/* A successful restore left the running container's output in the pipes: it is read
 	 * into the logs below, not taken for the runtime's. */
 	bool restored = m->opts->restore_path != NULL && !failed;
-	if (create && !restored) {
-		m->runtime_exited = false;
+	if (create && !restored)
 		stdio_drain(m, 0);
-		m->runtime_exited = true;
-	}
+	m->capture_runtime_output = false;
 	if (failed && create) {
 		g_autofree char *text = runtime_failure_text(m, wait_status);
-		log_error("runtime create failed: %s", text);
+		/* conmon's two lines, for whoever reads the monitor's stderr (--sync). */
+		log_warning("runtime stderr: %s", text);
+		log_error("Failed to create container: exit status %d",
+			  exit_status_from_wait(wait_status));
 		sync_message_send(&m->sync_fd, key, -1, text);
 		m->status = 1;
 		g_main_loop_quit(m->loop);
@@ -313,10 +318,21 @@ static void runtime_exited(struct monitor *m, int wait_status)
 
 	g_autoptr(GError) err = NULL;
 	if (!read_container_pid(m, &err)) {
-		g_autofree char *text = m->runtime_output->len > 0
+		/* An exec whose runtime failed started no process: what waits in the pipes is
+		 * the runtime's explanation ("exec failed: ..."), and podman or CRI-O must see
+		 * it rather than our word about the pid file. */
+		if (!create) {
+			m->capture_runtime_output = true;
+			stdio_drain(m, 0);
+			m->capture_runtime_output = false;
+		}
+		g_autofree char *text = failed ? runtime_failure_text(m, wait_status)
+					: m->runtime_output->len > 0
 					    ? g_strdup(m->runtime_output->str)
 					    : g_strdup(err->message);
-		log_error("Failed to read the container pid: %s", err->message);
+		if (failed)
+			log_warning("runtime stderr: %s", text);
+		log_error("Failed to read pidfile: %s", err->message);
 		sync_message_send(&m->sync_fd, key, -1, text);
 		m->status = 1;
 		g_main_loop_quit(m->loop);
@@ -410,6 +426,11 @@ static int setup_parent_pipes(struct monitor *m)
 			log_error("%s", err->message);
 			return -1;
 		}
+		/* conmon's words (its pexit adds the errno text; "set" reads better). */
+		if (m->attach_pipe_fd < 0) {
+			log_error("--attach specified but _OCI_ATTACHPIPE was not set");
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -418,11 +439,14 @@ static int wait_start_pipe(struct monitor *m)
 {
 	if (m->start_fd < 0)
 		return 0;
-	char b;
-	/* podman writes one byte once it has moved us into our cgroup. EOF means podman
-	 * gave up; carry on as conmon does, the sync pipe will tell. */
-	if (read_retry(m->start_fd, &b, 1) < 0) {
-		log_error("Failed to read the start pipe: %s", g_strerror(errno));
+	/* podman writes one byte once it has moved us into our cgroup. One read takes all
+	 * there is, as conmon's does: a caller writing more than a byte must not find the
+	 * rest taken for the second write an exec-attach waits for. EOF means podman gave
+	 * up; carry on as conmon does, the sync pipe will tell. The read buffer, not the
+	 * stack: a read touches only the pages it fills, and the daemon keeps them. */
+	G_STATIC_ASSERT(START_PIPE_READ <= STDIO_READ_SIZE);
+	if (read_retry(m->start_fd, m->read_buf, START_PIPE_READ) < 0) {
+		log_error("start-pipe read failed %s", g_strerror(errno));
 		return -1;
 	}
 	/* exec --exec-attach: a second byte comes once podman is attached. */
@@ -463,7 +487,7 @@ static struct log_config make_log_config(const struct ocimon_options *o)
 	    .max_files = o->log_max_files,
 	    .no_partial_message = o->no_container_partial_message,
 	    .no_sync = o->no_sync_log,
-	    .allowlist_dir = o->log_allowlist_dir,
+	    .allowlist_dirs = o->log_allowlist_dirs,
 	};
 }
 
@@ -533,8 +557,11 @@ static int start_runtime(struct monitor *m)
 		detach_own_stdio(m);
 	/* For create this captures the runtime's own output (see monitor_output). `restore
 	 * --detach` runs the container before the runtime exits: its output waits in the pipes
-	 * until then, so none of it is mistaken for the runtime's. */
-	if (!o->restore_path)
+	 * until then, so none of it is mistaken for the runtime's. So does an exec's, as with
+	 * conmon: until `runtime exec` has exited we cannot tell its words from the
+	 * process's. */
+	m->capture_runtime_output = !o->exec;
+	if (!o->restore_path && !o->exec)
 		stdio_watch(m);
 	if (o->timeout > 0)
 		m->timeout_source = g_timeout_add_seconds((guint)o->timeout, timeout_cb, m);
@@ -601,6 +628,10 @@ static void finish(struct monitor *m)
 		else
 			sync_message_send(&m->sync_fd, "exit_code", status, NULL);
 	}
+	/* conmon removes the attach socket once the container is gone: nobody can attach to
+	 * it any more (podman would get "connection refused" from a stale one). */
+	if (m->attach_socket_path)
+		unlink(m->attach_socket_path);
 	if (m->socket_symlink)
 		unlink(m->socket_symlink);
 	m->status = status;

@@ -67,7 +67,8 @@ struct monitor {
 	pid_t runtime_pid;
 	int runtime_wait_status;
 	bool runtime_exited;
-	GString *runtime_output; /* create: what the runtime wrote, for the error message */
+	GString *runtime_output;     /* create: what the runtime wrote, for the error message */
+	bool capture_runtime_output; /* output read now goes to runtime_output, not the logs */
 
 	pid_t container_pid;
 	int container_status;
@@ -78,8 +79,9 @@ struct monitor {
 	int oom_score_adj; /* ours before we lowered it, restored in children */
 	bool have_oom_score_adj;
 
-	char *socket_symlink; /* without --full-attach: socket-dir/<cuuid>, removed at exit */
-	int status;           /* what ocimon exits with */
+	char *socket_symlink;     /* without --full-attach: socket-dir/<cuuid>, removed at exit */
+	char *attach_socket_path; /* <bundle>/attach, removed at exit */
+	int status;               /* what ocimon exits with */
 };
 
 /* The whole lifecycle (DESIGN.md): returns the process exit status. */

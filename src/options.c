@@ -39,9 +39,6 @@ void ocimon_options_clear(struct ocimon_options *o)
 	    &o->log_level_name,
 	    &o->log_tag,
 	    &o->sdnotify_socket,
-	    &o->log_allowlist_dir,
-	    &o->seccomp_notify_socket,
-	    &o->seccomp_notify_plugins,
 	    &o->ocimon_run_dir,
 	    &o->jail_name,
 	    &o->log_mode,
@@ -49,8 +46,8 @@ void ocimon_options_clear(struct ocimon_options *o)
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
 		g_clear_pointer(strings[i], g_free);
-	char ***lists[] = {&o->runtime_opts, &o->runtime_args, &o->log_paths, &o->exit_args,
-			   &o->log_labels};
+	char ***lists[] = {&o->runtime_opts, &o->runtime_args, &o->log_paths,
+			   &o->exit_args,    &o->log_labels,   &o->log_allowlist_dirs};
 	for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
 		g_clear_pointer(lists[i], g_strfreev);
 }
@@ -92,8 +89,10 @@ static GOptionEntry *option_entries(struct ocimon_options *o)
 	     "FreeBSD: the container's jail, for racct stats (default: the container ID)", "NAME"},
 	    {"leave-stdin-open", 0, 0, G_OPTION_ARG_NONE, &o->leave_stdin_open,
 	     "Leave stdin open when attached client disconnects", NULL},
-	    {"log-allowlist-dir", 0, 0, G_OPTION_ARG_FILENAME, &o->log_allowlist_dir,
-	     "Only allow log files inside this directory (k8s-file)", "DIR"},
+	    {"log-allowlist-dir", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->log_allowlist_dirs,
+	     "Only allow log files inside this directory (k8s-file). Can be specified multiple "
+	     "times",
+	     "DIR"},
 	    {"log-global-size-max", 0, 0, G_OPTION_ARG_INT64, &o->log_global_size_max,
 	     "Maximum size of all log files", "BYTES"},
 	    {"log-label", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->log_labels,
@@ -155,10 +154,6 @@ static GOptionEntry *option_entries(struct ocimon_options *o)
 	     "OPT"},
 	    {"sdnotify-socket", 0, 0, G_OPTION_ARG_FILENAME, &o->sdnotify_socket,
 	     "Path to the host's sd-notify socket to relay messages to", "PATH"},
-	    {"seccomp-notify-socket", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_FILENAME,
-	     &o->seccomp_notify_socket, "Removed in conmon 2.2; rejected", "PATH"},
-	    {"seccomp-notify-plugins", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING,
-	     &o->seccomp_notify_plugins, "Removed in conmon 2.2; rejected", "LIST"},
 	    {"socket-dir-path", 0, 0, G_OPTION_ARG_FILENAME, &o->socket_dir,
 	     "Location of container attach sockets (default " DEFAULT_SOCKET_DIR ")", "DIR"},
 	    {"stats-interval", 0, 0, G_OPTION_ARG_INT, &o->stats_interval,
@@ -269,6 +264,8 @@ static gboolean find_preserve_fds(char **opts, int *out, GError **err)
 	return TRUE;
 }
 
+/* conmon's checks (C src/cli.c process_cli, then src/ctr_logging.c configure_log_drivers),
+ * in its order and with its messages, which callers match on. */
 gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GError **err)
 {
 	if (o->cid == NULL)
@@ -278,10 +275,6 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 		o->log_level = OCIMON_LOG_WARNING;
 	else if (!ocimon_log_level_parse(o->log_level_name, &o->log_level))
 		return fail(err, "No such log level %s", o->log_level_name);
-
-	if (o->seccomp_notify_socket || o->seccomp_notify_plugins)
-		return fail(err, "seccomp notify support was removed (conmon 2.2); "
-				 "--seccomp-notify-socket is not supported");
 
 	if (o->restore_path && o->exec)
 		return fail(err, "Cannot use 'exec' and 'restore' at the same time");
@@ -295,8 +288,9 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 
 	if (o->runtime_path == NULL)
 		return fail(err, "Runtime path not provided. Use --runtime");
+	/* conmon's pexitf: the reason follows after a space, not a colon. */
 	if (access(o->runtime_path, X_OK) < 0)
-		return fail(err, "Runtime path %s is not valid: %s", o->runtime_path,
+		return fail(err, "Runtime path %s is not valid %s", o->runtime_path,
 			    g_strerror(errno));
 
 	if (o->exec && o->exec_process_spec == NULL)
@@ -308,18 +302,28 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 	if (o->exit_delay < 0)
 		return fail(err, "Delay before invoking exit command must be greater than or "
 				 "equal to 0");
-	if (o->timeout < 0)
-		return fail(err, "Timeout must be greater than or equal to 0");
-	if (o->log_max_files < 1)
-		return fail(err, "--log-max-files must be at least 1");
+	/* A negative --timeout is no timeout, as with conmon (it arms the timer only for
+	 * values above 0). */
+	if (o->log_max_files < 0)
+		return fail(err, "log-max-files must be non-negative");
+	if (o->log_rotate && o->log_max_files == 0)
+		return fail(err, "log-max-files must be at least 1 when log-rotate is enabled");
+	if (o->container_pidfile == NULL)
+		o->container_pidfile = g_strdup_printf("%s/pidfile-%s", cwd, o->cid);
+
+	struct log_check lc = {.cid = o->cid, .tag = o->log_tag, .labels = o->log_labels};
+	struct log_check_result lr;
+	if (!log_specs_check(o->log_paths, &lc, &lr, err))
+		return FALSE;
+	o->log_journald = lr.journald;
+
+	/* ocimon's own options. */
 	if (o->stats_interval < 0)
 		return fail(err, "--stats-interval must be at least 0 (0 turns stats off)");
 	if (o->ocimon_run_dir == NULL)
 		o->ocimon_run_dir = registry_default_run_dir();
 	if (o->jail_name == NULL)
 		o->jail_name = g_strdup(o->cid);
-	if (o->container_pidfile == NULL)
-		o->container_pidfile = g_strdup_printf("%s/pidfile-%s", cwd, o->cid);
 	if (o->socket_dir == NULL)
 		o->socket_dir = g_strdup(DEFAULT_SOCKET_DIR);
 
@@ -337,14 +341,6 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 		return fail(err,
 			    "Invalid --log-max-buffer %s: use a size such as 1048576, 512k or 4m",
 			    o->log_max_buffer);
-
-	for (size_t i = 0; o->log_labels && o->log_labels[i]; i++) {
-		if (!log_label_validate(o->log_labels[i], err))
-			return FALSE;
-	}
-
-	if (o->log_paths == NULL || o->log_paths[0] == NULL)
-		return fail(err, "Log driver not provided. Use --log-path");
 
 	return find_preserve_fds(o->runtime_opts, &o->preserve_fds, err);
 }

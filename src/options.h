@@ -45,9 +45,6 @@ struct ocimon_options {
 	char *log_level_name;
 	char *log_tag;
 	char *sdnotify_socket;
-	char *log_allowlist_dir;
-	char *seccomp_notify_socket;
-	char *seccomp_notify_plugins;
 	char *ocimon_run_dir; /* registry of running monitors (stats.h, registry.h) */
 	char *jail_name;      /* FreeBSD racct subject; default: the container id */
 	char *log_mode;       /* ocimon: blocking (default) or non-blocking */
@@ -59,6 +56,7 @@ struct ocimon_options {
 	char **log_paths;
 	char **exit_args;
 	char **log_labels;
+	char **log_allowlist_dirs;
 
 	/* numbers */
 	int timeout;
@@ -70,6 +68,7 @@ struct ocimon_options {
 
 	/* derived by ocimon_options_validate */
 	enum ocimon_log_level log_level;
+	gboolean log_journald; /* a journald -l is among the drivers */
 	int preserve_fds;
 	gboolean log_nonblocking;
 	guint64 log_max_buffer_bytes;

@@ -1,7 +1,6 @@
 #include "parent_pipe.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,16 +13,16 @@ int parent_pipe_fd_from_env(const char *var, GError **err)
 	if (val == NULL || *val == '\0')
 		return -1;
 	gint64 fd;
-	g_autoptr(GError) perr = NULL;
-	if (!g_ascii_string_to_signed(val, 10, 0, G_MAXINT, &fd, &perr)) {
-		g_set_error(err, OCIMON_ERROR, EINVAL, "Invalid %s value \"%s\": %s", var, val,
-			    perr->message);
+	/* conmon's words, then ours. */
+	if (!g_ascii_string_to_signed(val, 10, 0, G_MAXINT, &fd, NULL)) {
+		g_set_error(err, OCIMON_ERROR, EINVAL, "unable to parse %s %s (\"%s\")", var,
+			    g_strerror(EINVAL), val);
 		return -2;
 	}
 	int r = fd_set_cloexec((int)fd, true);
 	if (r < 0) {
-		g_set_error(err, OCIMON_ERROR, -r, "%s=%d is not an open fd: %s", var, (int)fd,
-			    g_strerror(-r));
+		g_set_error(err, OCIMON_ERROR, -r, "unable to make %s CLOEXEC %s (fd %d)", var,
+			    g_strerror(-r), (int)fd);
 		return -2;
 	}
 	return (int)fd;
@@ -36,21 +35,59 @@ const char *sync_message_key(const struct ocimon_options *o)
 	return o->exec ? "exit_code" : "pid";
 }
 
+/* conmon's escaping (C src/parent_pipe_fd.c escape_json_string): the two-character forms
+ * for \\ " / \n \r \t \b \f, \u00xx (lower case) for other control characters and DEL,
+ * everything else as it is. */
+static void append_escaped(GString *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '\\':
+		case '"':
+		case '/':
+			g_string_append_c(out, '\\');
+			g_string_append_c(out, (char)c);
+			break;
+		case '\n':
+			g_string_append(out, "\\n");
+			break;
+		case '\r':
+			g_string_append(out, "\\r");
+			break;
+		case '\t':
+			g_string_append(out, "\\t");
+			break;
+		case '\b':
+			g_string_append(out, "\\b");
+			break;
+		case '\f':
+			g_string_append(out, "\\f");
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				g_string_append_printf(out, "\\u00%02x", c);
+			else
+				g_string_append_c(out, (char)c);
+		}
+	}
+}
+
 char *sync_message_format(const char *key, int value, const char *message, size_t message_len)
 {
-	json_t *obj = json_object();
-	json_object_set_new(obj, key, json_integer(value));
-	if (message != NULL) {
-		/* jansson refuses invalid UTF-8; NULs survive as \u0000. */
+	GString *line = g_string_new(NULL);
+	g_string_append_printf(line, "{\"%s\": %d", key, value);
+	/* conmon leaves an empty message out. */
+	if (message != NULL && message_len > 0) {
+		/* Invalid UTF-8 (and NUL) becomes U+FFFD here rather than in podman's decoder,
+		 * so the line is valid JSON for any reader. */
 		g_autofree char *valid = g_utf8_make_valid(message, (gssize)message_len);
-		json_object_set_new(obj, "message", json_stringn(valid, strlen(valid)));
+		g_string_append(line, ", \"message\": \"");
+		append_escaped(line, valid, strlen(valid));
+		g_string_append_c(line, '"');
 	}
-	/* Default separators are ", " and ": ", as conmon's hand-written JSON has. */
-	char *body = json_dumps(obj, JSON_PRESERVE_ORDER | JSON_ESCAPE_SLASH);
-	json_decref(obj);
-	char *line = g_strconcat(body ? body : "{}", "\n", NULL);
-	free(body);
-	return line;
+	g_string_append(line, "}\n");
+	return g_string_free(line, FALSE);
 }
 
 void sync_message_send(int *fd, const char *key, int value, const char *message)
@@ -64,6 +101,6 @@ void sync_message_send(int *fd, const char *key, int value, const char *message)
 	if (r == -EPIPE) {
 		fd_close(fd);
 	} else if (r < 0) {
-		log_error("Failed to write sync message to the parent: %s", g_strerror(-r));
+		log_error("Unable to send container stderr message to parent %s", g_strerror(-r));
 	}
 }

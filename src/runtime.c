@@ -111,11 +111,12 @@ static void runtime_child(char **argv, const struct runtime_child_setup *s)
 		setenv("LISTEN_PID", buf, 1);
 	}
 
+	/* exec --exec-attach: podman's second write (it is attached) lets the exec start. */
 	if (s->start_fd >= 0) {
-		char b;
+		char buf[8192];
 		ssize_t n;
 		do
-			n = read(s->start_fd, &b, 1);
+			n = read(s->start_fd, buf, sizeof(buf));
 		while (n < 0 && errno == EINTR);
 	}
 

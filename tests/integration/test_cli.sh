@@ -74,4 +74,51 @@ run_mon logtag --cid abc --cuuid abc --runtime "$RUNC" -b "$W" -l "k8s-file:$W/t
 assert_ne "--log-tag with k8s-file only: non-zero exit" 0 "$RC"
 assert_contains "--log-tag with k8s-file only: says so" "k8s-file doesn't support --log-tag" "$(both logtag)"
 
+# --- conmon's option checks, from the table tests/conmon_options.table ---------------------
+# Each line: STATUS | STREAM | EXPECTED | ARGUMENTS (see the table's header).
+table=$OCIMON_REPO/tests/conmon_options.table
+[[ -r $table ]] || die "cannot read $table"
+# The variables the table's arguments may use.
+ID=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+RT=$(type -P true)
+SPEC=$W/process.json
+BASE="-c \$ID -u \$ID -r \$RT -b \$W"
+echo '{"args": ["true"], "cwd": "/"}' >"$SPEC"
+trim() {
+    local s=$1
+    s=${s#"${s%%[![:space:]]*}"}
+    printf '%s' "${s%"${s##*[![:space:]]}"}"
+}
+n=0
+while IFS= read -r line || [[ -n $line ]]; do
+    [[ -z ${line//[[:space:]]/} || $line == \#* ]] && continue
+    n=$((n + 1))
+    IFS='|' read -r want_rc stream expect args <<<"$line"
+    want_rc=$(trim "$want_rc")
+    stream=$(trim "$stream")
+    expect=$(trim "$expect")
+    args=$(trim "$args")
+    args=${args//\$BASE/$BASE}
+    argv=()
+    eval "argv=($args)"
+    name="table $n: ${expect:-accepted}: $args"
+    run_mon "table$n" "${argv[@]}"
+    case $stream in
+    stderr) got=$(cat "$W/table$n.err") ;;
+    stdout) got=$(cat "$W/table$n.out") ;;
+    *)
+        fail "$name" "unknown stream '$stream' in $table"
+        continue
+        ;;
+    esac
+    if [[ $RC != "$want_rc" ]]; then
+        fail "$name" "exit status $RC, want $want_rc; stdout '$(t_show "$(cat "$W/table$n.out")")', stderr '$(t_show "$(cat "$W/table$n.err")")'"
+    elif [[ -n $expect && $got != *"$expect"* ]]; then
+        fail "$name" "$stream '$(t_show "$got")' does not contain '$expect'"
+    else
+        pass "$name"
+    fi
+done <"$table"
+assert_le "the table has cases" "$n" 30
+
 t_finish

@@ -65,15 +65,48 @@ START_TEST(test_blocking_writer_frames_and_fans_out)
 }
 END_TEST
 
+/* The same -l twice is one driver (conmon's drivers are flags): each line once. */
+START_TEST(test_repeated_driver_logs_once)
+{
+	g_autofree char *dir = g_dir_make_tmp("ocimon-writer-XXXXXX", NULL);
+	g_autofree char *a = g_build_filename(dir, "a.log", NULL);
+	g_autofree char *arg_a = g_strdup_printf("k8s-file:%s", a);
+	char *args[] = {arg_a, a, "none", "none", NULL};
+	struct log_config cfg = {.cid = "cid", .size_max = -1, .global_size_max = -1};
+	g_autoptr(GError) err = NULL;
+	g_autoptr(log_writer) w = log_writer_open(args, &cfg, &err);
+	ck_assert_msg(w != NULL, "%s", err ? err->message : "");
+	struct timespec ts = {0, 0};
+	log_writer_write(w, OCIMON_STREAM_STDOUT, "one\n", 4, &ts);
+	log_writer_flush(w, true, false);
+	g_autofree char *ca = NULL;
+	ck_assert(g_file_get_contents(a, &ca, NULL, NULL));
+	ck_assert_ptr_nonnull(strstr(ca, " stdout F one\n"));
+	ck_assert_ptr_null(strchr(strchr(ca, '\n') + 1, '\n')); /* one line only */
+	unlink(a);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_passthrough_alone)
 {
-	char *args[] = {"passthrough", "none", NULL};
+	g_autofree char *dir = g_dir_make_tmp("ocimon-pt-XXXXXX", NULL);
+	g_autofree char *path = g_build_filename(dir, "ctr.log", NULL);
+	g_autofree char *k8s = g_strdup_printf("k8s-file:%s", path);
+	char *args[] = {"passthrough", k8s, NULL};
 	struct log_config cfg = {.cid = "cid", .size_max = -1, .global_size_max = -1};
 	g_autoptr(GError) err = NULL;
 	ck_assert_ptr_null(log_writer_open(args, &cfg, &err));
 	ck_assert_ptr_nonnull(strstr(err->message, "passthrough"));
-	char *alone[] = {"passthrough", NULL};
+	unlink(path);
+	rmdir(dir);
+	/* none logs nothing: it combines with passthrough as with any driver (conmon). */
+	char *with_none[] = {"passthrough", "none", NULL};
 	g_clear_error(&err);
+	g_autoptr(log_writer) wn = log_writer_open(with_none, &cfg, &err);
+	ck_assert_msg(wn != NULL, "%s", err ? err->message : "");
+	ck_assert(log_writer_is_passthrough(wn));
+	char *alone[] = {"passthrough", NULL};
 	g_autoptr(log_writer) w = log_writer_open(alone, &cfg, &err);
 	ck_assert(log_writer_is_passthrough(w));
 }
@@ -169,6 +202,7 @@ Suite *make_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, test_size_parse);
 	tcase_add_test(tc, test_blocking_writer_frames_and_fans_out);
+	tcase_add_test(tc, test_repeated_driver_logs_once);
 	tcase_add_test(tc, test_passthrough_alone);
 	tcase_add_test(tc, test_nonblocking_never_stalls_and_marks_drops);
 	tcase_add_test(tc, test_nonblocking_flush_delivers_everything);

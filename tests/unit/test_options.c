@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "config.h"
 #include "options.h"
 
 /* Parses and validates argv (NULL-terminated); returns the error message or NULL. */
@@ -137,12 +138,75 @@ START_TEST(test_validation_errors)
 	const char *bad_int[] = {BASE, "--timeout", "soon", NULL};
 	expect_error(bad_int, "soon");
 	const char *bad_label[] = {BASE, "--log-label", "lower=x", NULL};
-	expect_error(bad_label, "lower=x");
+	expect_error(bad_label, "k8s-file doesn't support --log-label");
 	const char *bad_mode[] = {BASE, "--log-mode", "fast", NULL};
 	expect_error(bad_mode, "Invalid --log-mode fast: use blocking or non-blocking");
 	const char *bad_buf[] = {BASE,   "--log-mode", "non-blocking", "--log-max-buffer",
 				 "lots", NULL};
 	expect_error(bad_buf, "Invalid --log-max-buffer lots");
+}
+END_TEST
+
+/* The option checks conmon's main makes that ocimon once made differently (issue 10). */
+START_TEST(test_conmon_checks)
+{
+	const char *empty_log[] = {"ocimon", "-c",        "abc",        "-u", "abc",
+				   "-r",     "/bin/true", "--log-path", "",   NULL};
+	expect_error(empty_log, "log-path must not be empty");
+	const char *colon_log[] = {"ocimon", "-c",        "abc", "-u", "abc",
+				   "-r",     "/bin/true", "-l",  ":",  NULL};
+	expect_error(colon_log, "log-path must not be empty");
+	const char *k8s_no_path[] = {"ocimon", "-c",        "abc", "-u",        "abc",
+				     "-r",     "/bin/true", "-l",  "k8s-file:", NULL};
+	expect_error(k8s_no_path, "k8s-file requires a filename");
+	const char *k8s_bare[] = {"ocimon", "-c",        "abc", "-u",       "abc",
+				  "-r",     "/bin/true", "-l",  "k8s-file", NULL};
+	expect_error(k8s_bare, "k8s-file requires a filename");
+
+	const char *label_k8s[] = {BASE, "--log-label", "APP=web", NULL};
+	expect_error(label_k8s, "k8s-file doesn't support --log-label");
+	const char *neg_files[] = {BASE, "--log-max-files", "-1", NULL};
+	expect_error(neg_files, "log-max-files must be non-negative");
+	const char *zero_rotate[] = {BASE, "--log-rotate", "--log-max-files", "0", NULL};
+	expect_error(zero_rotate, "log-max-files must be at least 1 when log-rotate is enabled");
+	const char *big_files[] = {BASE, "--log-max-files", "2147483648", NULL};
+	expect_error(big_files, "out of range");
+	const char *attach_legacy[] = {BASE, "-e", "--exec-process-spec", "/s", "--exec-attach",
+				       NULL};
+	expect_error(attach_legacy, "Attach can only be specified for a non-legacy exec session");
+	const char *bad_runtime[] = {"ocimon", "-c", "x", "-u", "x", "-r", "/nonexistent", NULL};
+	expect_error(bad_runtime,
+		     "Runtime path /nonexistent is not valid No such file or directory");
+	const char *seccomp[] = {BASE, "--seccomp-notify-socket", "/s", NULL};
+	expect_error(seccomp, "Unknown option --seccomp-notify-socket");
+#if HAVE_JOURNALD
+	const char *short_cid[] = {"ocimon", "-c",        "abcdefghijkl", "-u",        "x",
+				   "-r",     "/bin/true", "-l",           "journald:", NULL};
+	expect_error(short_cid, "Container ID must be longer than 12 characters");
+#endif
+
+	/* Accepted as conmon accepts them. */
+	struct ocimon_options o;
+	const char *zero_files[] = {BASE, "--log-max-files", "0", NULL};
+	g_autofree char *e1 = run(&o, zero_files);
+	ck_assert_msg(e1 == NULL, "%s", e1);
+	ocimon_options_clear(&o);
+	const char *neg_timeout[] = {BASE, "--timeout", "-5", NULL};
+	g_autofree char *e2 = run(&o, neg_timeout);
+	ck_assert_msg(e2 == NULL, "%s", e2);
+	ocimon_options_clear(&o);
+	const char *none_label[] = {"ocimon", "-c",          "abc", "-u",   "abc",
+				    "-r",     "/bin/true",   "-l",  "none", "--log-tag",
+				    "t",      "--log-label", "bad", NULL};
+	g_autofree char *e3 = run(&o, none_label);
+	ck_assert_msg(e3 == NULL, "%s", e3);
+	ck_assert(!o.log_journald);
+	ocimon_options_clear(&o);
+	const char *dirs[] = {BASE, "--log-allowlist-dir", "/a", "--log-allowlist-dir", "/b", NULL};
+	g_autofree char *e4 = run(&o, dirs);
+	ck_assert_msg(e4 == NULL, "%s", e4);
+	ck_assert_int_eq(g_strv_length(o.log_allowlist_dirs), 2);
+	ocimon_options_clear(&o);
 }
 END_TEST
 
@@ -190,6 +254,8 @@ START_TEST(test_log_levels)
 	}
 	enum ocimon_log_level l;
 	ck_assert(!ocimon_log_level_parse("verbose", &l));
+	ck_assert(ocimon_log_level_parse("DEBUG", &l)); /* conmon compares with strcasecmp */
+	ck_assert_int_eq(l, OCIMON_LOG_DEBUG);
 	ck_assert(!ocimon_log_level_parse(NULL, &l));
 }
 END_TEST
@@ -302,6 +368,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, test_podman_create_args);
 	tcase_add_test(tc, test_api_version_forms);
 	tcase_add_test(tc, test_validation_errors);
+	tcase_add_test(tc, test_conmon_checks);
 	tcase_add_test(tc, test_legacy_exec_needs_no_cuuid);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_log_levels);

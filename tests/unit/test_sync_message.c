@@ -32,6 +32,10 @@ START_TEST(test_error_message_escaping)
 	expect("data", -1, "bad\xff", "{\"data\": -1, \"message\": \"bad\xef\xbf\xbd\"}\n");
 	expect("data", -1, "command timed out",
 	       "{\"data\": -1, \"message\": \"command timed out\"}\n");
+	/* As conmon escapes: lower-case hex, DEL too. */
+	expect("data", -1, "\x1b[0m\x7f", "{\"data\": -1, \"message\": \"\\u001b[0m\\u007f\"}\n");
+	/* An empty message is left out, as conmon does. */
+	expect("exit_code", -1, "", "{\"exit_code\": -1}\n");
 }
 END_TEST
 
