@@ -8,6 +8,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "options.h"
+#include "settings_options.h"
 
 int main(int argc, char **argv)
 {
@@ -51,6 +52,10 @@ int main(int argc, char **argv)
 		return EXIT_FAILURE;
 	}
 	ocimon_log_setup(opts.log_level, opts.syslog, opts.cid);
+	/* Node-wide config and per-container annotations: never a reason not to start. */
+	settings_load_options(&opts);
+	for (guint i = 0; i < opts.settings->warnings->len; i++)
+		log_warning("%s", (const char *)opts.settings->warnings->pdata[i]);
 	if (opts.no_container_partial_message && !opts.log_journald)
 		log_warning("--no-container-partial-message has no effect without journald log "
 			    "driver");

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "fdutil.h"
 #include "registry.h"
+#include "settings.h"
 #include "stats.h"
 #include "stats_format.h"
 #include "top.h"
@@ -23,7 +24,7 @@
 #define FETCH_TIMEOUT_S 5
 
 static const char usage_text[] =
-    "Usage: ocimonctl [--run-dir DIR] COMMAND [OPTIONS] [ARGS]\n"
+    "Usage: ocimonctl [--run-dir DIR] [--config PATH] COMMAND [OPTIONS] [ARGS]\n"
     "\n"
     "Commands:\n"
     "  ps [--json]                          running monitors\n"
@@ -35,11 +36,13 @@ static const char usage_text[] =
     "                                       stats.json; or --persist-dir DIR\n"
     "\n"
     "ID may be any unique prefix of a container ID. The run dir is where monitors\n"
-    "register (ocimon --ocimon-run-dir); default /run/ocimon for root,\n"
-    "$XDG_RUNTIME_DIR/ocimon otherwise.\n";
+    "register (ocimon --ocimon-run-dir); default: [monitor] run_dir of ocimon's\n"
+    "config file (--config, $OCIMON_CONFIG or " OCIMON_DEFAULT_CONFIG "), else\n"
+    "/run/ocimon for root, $XDG_RUNTIME_DIR/ocimon otherwise.\n";
 
 struct ctl {
 	char *run_dir;
+	char *config_path;
 };
 
 static int fail(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
@@ -468,6 +471,30 @@ static json_t *find_summary(struct ctl *c, const char *query, GError **err)
 	return json_incref(first->summary);
 }
 
+/* The settings in force and where each came from, so a user can see why a container
+ * behaved as it did. */
+static void print_settings(json_t *s)
+{
+	json_t *settings = json_object_get(s, "settings");
+	if (!json_is_object(settings))
+		return;
+	printf("Settings:\n");
+	const char *name;
+	json_t *e;
+	json_object_foreach(settings, name, e)
+	{
+		const char *value = json_string_value(json_object_get(e, "value"));
+		const char *from = json_string_value(json_object_get(e, "from"));
+		const char *source = json_string_value(json_object_get(e, "source"));
+		printf("  %-22s %s (%s%s%s)\n", name, value && *value ? value : "-",
+		       from ? from : "?", source ? " " : "", source ? source : "");
+	}
+	json_t *w = json_object_get(s, "settings_warnings");
+	size_t i;
+	json_t *v;
+	json_array_foreach(w, i, v) printf("  warning: %s\n", json_string_value(v));
+}
+
 static void print_summary(json_t *s)
 {
 	const char *id = json_string_value(json_object_get(s, "id"));
@@ -503,6 +530,7 @@ static void print_summary(json_t *s)
 	const char *path = json_string_value(json_object_get(s, "summary_path"));
 	if (path)
 		printf("Summary:      %s\n", path);
+	print_settings(s);
 }
 
 static int cmd_inspect(struct ctl *c, int argc, char **argv)
@@ -537,6 +565,19 @@ static int cmd_inspect(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* The monitors register where the config file says ([monitor] run_dir), so look there. */
+static char *config_run_dir(const char *config_path)
+{
+	struct ocimon_settings s;
+	settings_init(&s);
+	settings_load_file(&s, config_path);
+	for (guint i = 0; i < s.warnings->len; i++)
+		fprintf(stderr, "ocimonctl: %s\n", (const char *)s.warnings->pdata[i]);
+	char *dir = g_steal_pointer(&s.run_dir);
+	settings_clear(&s);
+	return dir;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctl c = {0};
@@ -545,10 +586,18 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc) {
 			g_free(c.run_dir);
+	g_free(c.config_path);
 			c.run_dir = g_strdup(argv[++i]);
 		} else if (g_str_has_prefix(argv[i], "--run-dir=")) {
 			g_free(c.run_dir);
+	g_free(c.config_path);
 			c.run_dir = g_strdup(argv[i] + strlen("--run-dir="));
+		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+			g_free(c.config_path);
+			c.config_path = g_strdup(argv[++i]);
+		} else if (g_str_has_prefix(argv[i], "--config=")) {
+			g_free(c.config_path);
+			c.config_path = g_strdup(argv[i] + strlen("--config="));
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage_text, stdout);
 			return 0;
@@ -561,6 +610,8 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc)
 		return usage_error("no command given");
+	if (c.run_dir == NULL)
+		c.run_dir = config_run_dir(c.config_path);
 	if (c.run_dir == NULL)
 		c.run_dir = registry_default_run_dir();
 	signal(SIGPIPE, SIG_IGN);
@@ -582,5 +633,6 @@ int main(int argc, char **argv)
 	} else
 		status = usage_error("unknown command %s", cmd);
 	g_free(c.run_dir);
+	g_free(c.config_path);
 	return status;
 }

@@ -6,7 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "attach.h"
 #include "registry.h"
+#include "settings.h"
 #include "stats.h"
 
 G_DEFINE_QUARK(ocimon - options - error, ocimon_options_error)
@@ -18,6 +20,9 @@ void ocimon_options_init(struct ocimon_options *o)
 	o->log_global_size_max = -1;
 	o->log_max_files = 1;
 	o->stats_interval = STATS_DEFAULT_INTERVAL;
+	o->stats_max_interval = STATS_DEFAULT_MAX_INTERVAL;
+	o->stats_history = STATS_HISTORY;
+	o->attach_stall_timeout = ATTACH_STALL_SECONDS;
 }
 
 void ocimon_options_clear(struct ocimon_options *o)
@@ -43,6 +48,7 @@ void ocimon_options_clear(struct ocimon_options *o)
 	    &o->jail_name,
 	    &o->log_mode,
 	    &o->log_max_buffer,
+	    &o->config_path,
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
 		g_clear_pointer(strings[i], g_free);
@@ -50,6 +56,10 @@ void ocimon_options_clear(struct ocimon_options *o)
 			   &o->exit_args,    &o->log_labels,   &o->log_allowlist_dirs};
 	for (size_t i = 0; i < G_N_ELEMENTS(lists); i++)
 		g_clear_pointer(lists[i], g_strfreev);
+	if (o->settings != NULL) {
+		settings_clear(o->settings);
+		g_clear_pointer(&o->settings, g_free);
+	}
 }
 
 /* The table lives in a function so it can point into the caller's struct. Descriptions
@@ -62,6 +72,9 @@ static GOptionEntry *option_entries(struct ocimon_options *o)
 	    {"bundle", 'b', 0, G_OPTION_ARG_FILENAME, &o->bundle, "Location of the OCI Bundle path",
 	     "DIR"},
 	    {"cid", 'c', 0, G_OPTION_ARG_STRING, &o->cid, "Identification of Container", "ID"},
+	    {"config", 0, 0, G_OPTION_ARG_FILENAME, &o->config_path,
+	     "ocimon's config file (default $OCIMON_CONFIG, else " OCIMON_DEFAULT_CONFIG ")",
+	     "PATH"},
 	    {"conmon-pidfile", 'P', 0, G_OPTION_ARG_FILENAME, &o->conmon_pidfile,
 	     "PID file for the conmon process", "FILE"},
 	    {"container-pidfile", 'p', 0, G_OPTION_ARG_FILENAME, &o->container_pidfile,
@@ -212,8 +225,18 @@ gboolean ocimon_options_parse(struct ocimon_options *o, int argc, char **argv, G
 	g_auto(GStrv) args = normalize_argv(argc, argv);
 	/* g_option_context_parse_strv may drop and free elements; it owns args. */
 	g_option_context_set_help_enabled(ctx, FALSE);
-	if (!g_option_context_parse_strv(ctx, &args, err))
+	/* An impossible value tells whether --stats-interval was given at all. */
+	int default_interval = o->stats_interval;
+	o->stats_interval = G_MININT;
+	gboolean ok = g_option_context_parse_strv(ctx, &args, err);
+	o->given.stats_interval = o->stats_interval != G_MININT;
+	if (!o->given.stats_interval)
+		o->stats_interval = default_interval;
+	if (!ok)
 		return FALSE;
+	o->given.log_mode = o->log_mode != NULL;
+	o->given.log_max_buffer = o->log_max_buffer != NULL;
+	o->given.run_dir = o->ocimon_run_dir != NULL;
 	/* Leftover positional arguments (the "1" after --api-version) are ignored, as conmon
 	 * does. */
 	return TRUE;

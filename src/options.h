@@ -5,6 +5,8 @@
 
 #include "log.h"
 
+struct ocimon_settings;
+
 #define DEFAULT_SOCKET_DIR "/var/run/crio"
 
 struct ocimon_options {
@@ -49,6 +51,7 @@ struct ocimon_options {
 	char *jail_name;      /* FreeBSD racct subject; default: the container id */
 	char *log_mode;       /* ocimon: blocking (default) or non-blocking */
 	char *log_max_buffer; /* ocimon: queue size in non-blocking mode */
+	char *config_path;    /* ocimon: --config, else $OCIMON_CONFIG, else the default */
 
 	/* lists */
 	char **runtime_opts;
@@ -65,6 +68,17 @@ struct ocimon_options {
 	gint64 log_size_max;
 	gint64 log_global_size_max;
 	int stats_interval; /* seconds between samples; 0: no stats */
+
+	/* ocimon settings without a flag: from the config file or annotations (settings.h) */
+	int stats_max_interval;   /* seconds a quiet container's samples back off to */
+	int stats_history;        /* samples kept */
+	int attach_stall_timeout; /* seconds an attach client may take nothing; 0: never */
+	struct ocimon_settings *settings; /* effective settings and their origins, or NULL */
+
+	/* which of ocimon's flags the command line gave: they beat file and annotations */
+	struct {
+		gboolean log_mode, log_max_buffer, stats_interval, run_dir;
+	} given;
 
 	/* derived by ocimon_options_validate */
 	enum ocimon_log_level log_level;

@@ -31,6 +31,8 @@ static const struct setting_def {
 			      "--log-rotate --log-max-files"},
     [SETTING_STATS_INTERVAL] = {"stats", "interval", "io.ocimon.stats-interval",
 				"--stats-interval"},
+    [SETTING_STATS_MAX_INTERVAL] = {"stats", "max_interval", "io.ocimon.stats-max-interval",
+				    "--stats-max-interval"},
     [SETTING_STATS_HISTORY] = {"stats", "history", "io.ocimon.stats-history", NULL},
     [SETTING_ATTACH_STALL_TIMEOUT] = {"attach", "stall_timeout", "io.ocimon.attach-stall-timeout",
 				      NULL},
@@ -70,6 +72,7 @@ void settings_init(struct ocimon_settings *s)
 	s->log_max_buffer = DEFAULT_LOG_MAX_BUFFER;
 	s->rotate_files = 0;
 	s->stats_interval = STATS_DEFAULT_INTERVAL;
+	s->stats_max_interval = STATS_DEFAULT_MAX_INTERVAL;
 	s->stats_history = STATS_HISTORY;
 	s->attach_stall_timeout = ATTACH_STALL_SECONDS;
 	s->run_dir = NULL;
@@ -139,6 +142,10 @@ gboolean setting_parse(struct ocimon_settings *s, enum ocimon_setting id, const 
 		if (!parse_int(t, 0, MAX_INTERVAL_S, &s->stats_interval, err))
 			return FALSE;
 		break;
+	case SETTING_STATS_MAX_INTERVAL:
+		if (!parse_int(t, 1, MAX_INTERVAL_S, &s->stats_max_interval, err))
+			return FALSE;
+		break;
 	case SETTING_STATS_HISTORY:
 		if (!parse_int(t, 1, MAX_STATS_HISTORY, &s->stats_history, err))
 			return FALSE;
@@ -176,6 +183,8 @@ char *setting_value_text(const struct ocimon_settings *s, enum ocimon_setting id
 		return g_strdup_printf("%d", s->rotate_files);
 	case SETTING_STATS_INTERVAL:
 		return g_strdup_printf("%d", s->stats_interval);
+	case SETTING_STATS_MAX_INTERVAL:
+		return g_strdup_printf("%d", s->stats_max_interval);
 	case SETTING_STATS_HISTORY:
 		return g_strdup_printf("%d", s->stats_history);
 	case SETTING_ATTACH_STALL_TIMEOUT:

@@ -18,6 +18,7 @@ enum ocimon_setting {
 	SETTING_LOG_MAX_BUFFER,
 	SETTING_ROTATE_FILES,
 	SETTING_STATS_INTERVAL,
+	SETTING_STATS_MAX_INTERVAL,
 	SETTING_STATS_HISTORY,
 	SETTING_ATTACH_STALL_TIMEOUT,
 	SETTING_RUN_DIR,
@@ -37,6 +38,7 @@ struct ocimon_settings {
 	guint64 log_max_buffer;   /* bytes queued in non-blocking mode */
 	int rotate_files;         /* with a size limit: backups kept; 0 truncates as conmon */
 	int stats_interval;       /* seconds; 0: no stats */
+	int stats_max_interval;   /* the longest a quiet container's samples back off to */
 	int stats_history;        /* samples kept */
 	int attach_stall_timeout; /* seconds a client may take nothing; 0: never dropped */
 	char *run_dir;            /* NULL: registry_default_run_dir() */

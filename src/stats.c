@@ -11,6 +11,7 @@
 #include "monitor.h"
 #include "registry.h"
 #include "saturate.h"
+#include "settings.h"
 #include "stats_backend.h"
 #include "stats_socket.h"
 
@@ -291,6 +292,18 @@ static gboolean sample_cb(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* Which settings are in force and why, and what was ignored (ocimonctl inspect). */
+static void add_settings(json_t *doc, const struct ocimon_settings *s)
+{
+	json_object_set_new(doc, "settings", settings_to_json(s));
+	if (s->warnings->len == 0)
+		return;
+	json_t *w = json_array();
+	for (guint i = 0; i < s->warnings->len; i++)
+		json_array_append_new(w, json_string(s->warnings->pdata[i]));
+	json_object_set_new(doc, "settings_warnings", w);
+}
+
 static char *document_cb(gpointer data, size_t *len)
 {
 	struct stats_state *st = data;
@@ -319,6 +332,8 @@ static char *document_cb(gpointer data, size_t *len)
 	    .sample_cpu_ns_mean = st->n_timed ? st->sample_cpu_ns_sum / st->n_timed : 0,
 	};
 	json_t *doc = stats_document(&info, current, &st->ring, &st->peaks);
+	if (o->settings != NULL)
+		add_settings(doc, o->settings);
 	char *text = json_dumps(doc, JSON_COMPACT | STATS_JSON_REAL);
 	json_decref(doc);
 	if (text == NULL)
@@ -464,6 +479,8 @@ void stats_monitor_finish(struct monitor *m, int status)
 	json_object_set_new(summary, "bundle", json_string(o->bundle));
 	if (o->persist_dir)
 		json_object_set_new(summary, "persist_dir", json_string(o->persist_dir));
+	if (o->settings != NULL)
+		add_settings(summary, o->settings);
 	g_autofree char *text =
 	    json_dumps(summary, JSON_INDENT(2) | JSON_SORT_KEYS | STATS_JSON_REAL);
 	g_autofree char *with_nl = g_strconcat(text ? text : "{}", "\n", NULL);

@@ -13,6 +13,8 @@
 /* Samples kept: 10 minutes at the default 5 s interval. */
 #define STATS_HISTORY          120
 #define STATS_DEFAULT_INTERVAL 5
+/* A quiet container's samples back off to this many seconds. */
+#define STATS_DEFAULT_MAX_INTERVAL 300
 /* Version of the stats socket document and of stats.json (README "Built-in stats"). */
 #define STATS_SCHEMA_VERSION 1
 /* json_dumps flag: 74.16 stays "74.16", not "74.159999999999997". */

@@ -5,8 +5,11 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "options.h"
 #include "settings.h"
+#include "settings_options.h"
 #include "stats.h"
+#include "writer.h"
 
 static gboolean apply(struct ocimon_settings *s, const char *text, GError **err)
 {
@@ -255,6 +258,133 @@ START_TEST(test_load_file_and_bundle)
 }
 END_TEST
 
+/* Options as parse + validate leave them for "ocimon ARGS" (validate is not run here: it
+ * checks the runtime's path). */
+static void parse_flags(struct ocimon_options *o, const char *args)
+{
+	g_autofree char *cmd = g_strconcat("ocimon ", args, NULL);
+	g_auto(GStrv) argv = g_strsplit(cmd, " ", -1);
+	g_autoptr(GError) err = NULL;
+	ocimon_options_init(o);
+	ck_assert_msg(ocimon_options_parse(o, (int)g_strv_length(argv), argv, &err), "%s",
+		      err ? err->message : "");
+	if (o->log_mode)
+		o->log_nonblocking = strcmp(o->log_mode, "non-blocking") == 0;
+	if (o->log_max_buffer)
+		ck_assert(log_size_parse(o->log_max_buffer, &o->log_max_buffer_bytes));
+	if (o->ocimon_run_dir == NULL)
+		o->ocimon_run_dir = g_strdup("/run/ocimon");
+}
+
+static void layers(struct ocimon_settings *s, const char *file, const char *annotations)
+{
+	g_autoptr(GError) err = NULL;
+	settings_init(s);
+	ck_assert(apply(s, file, &err));
+	json_t *a = json_loads(annotations, 0, NULL);
+	ck_assert_ptr_nonnull(a);
+	settings_apply_annotations(s, a);
+	json_decref(a);
+}
+
+static const char layered_file[] = "[logging]\nmode = non-blocking\nmax_buffer = 64k\n"
+				   "rotate_files = 3\n[stats]\ninterval = 7\nhistory = 30\n"
+				   "max_interval = 60\n[attach]\nstall_timeout = 4\n"
+				   "[monitor]\nrun_dir = /run/from-file\n";
+
+START_TEST(test_merge_file_and_defaults)
+{
+	struct ocimon_options o;
+	struct ocimon_settings s;
+	parse_flags(&o, "--cid x --log-size-max 10240");
+	layers(&s, layered_file, "{\"io.ocimon.stats-interval\": \"2\"}");
+	settings_merge_options(&s, &o);
+	ck_assert(o.log_nonblocking);
+	ck_assert_uint_eq(o.log_max_buffer_bytes, 64 * 1024);
+	/* A size limit and rotate_files: rotation keeping 3, as --log-rotate --log-max-files 3 */
+	ck_assert(o.log_rotate);
+	ck_assert_int_eq(o.log_max_files, 3);
+	ck_assert_int_eq(o.stats_interval, 2);
+	ck_assert_int_eq(s.origin[SETTING_STATS_INTERVAL], SETTING_FROM_ANNOTATION);
+	ck_assert_int_eq(o.stats_history, 30);
+	ck_assert_int_eq(o.stats_max_interval, 60);
+	ck_assert_int_eq(o.attach_stall_timeout, 4);
+	ck_assert_str_eq(o.ocimon_run_dir, "/run/from-file");
+	ck_assert_int_eq(s.origin[SETTING_RUN_DIR], SETTING_FROM_FILE);
+	settings_clear(&s);
+	ocimon_options_clear(&o);
+
+	/* No size limit: nothing to rotate, conmon's behaviour. */
+	parse_flags(&o, "--cid x");
+	layers(&s, layered_file, "{}");
+	settings_merge_options(&s, &o);
+	ck_assert(!o.log_rotate);
+	settings_clear(&s);
+	ocimon_options_clear(&o);
+
+	/* Nothing anywhere: the built-in defaults, and the default run dir shown as such. */
+	parse_flags(&o, "--cid x --log-size-max 10240");
+	layers(&s, "", "{}");
+	settings_merge_options(&s, &o);
+	ck_assert(!o.log_nonblocking);
+	ck_assert(!o.log_rotate);
+	ck_assert_int_eq(o.stats_interval, STATS_DEFAULT_INTERVAL);
+	ck_assert_int_eq(o.stats_history, STATS_HISTORY);
+	ck_assert_str_eq(o.ocimon_run_dir, "/run/ocimon");
+	ck_assert_str_eq(s.run_dir, "/run/ocimon");
+	ck_assert_int_eq(s.origin[SETTING_RUN_DIR], SETTING_FROM_DEFAULT);
+	settings_clear(&s);
+	ocimon_options_clear(&o);
+}
+END_TEST
+
+START_TEST(test_merge_flags_win)
+{
+	struct ocimon_options o;
+	struct ocimon_settings s;
+	parse_flags(&o, "--cid x --log-size-max 10240 --log-mode blocking --log-max-buffer 8k "
+			"--log-rotate --log-max-files 2 --stats-interval 0 "
+			"--ocimon-run-dir /run/from-flag");
+	layers(&s, layered_file,
+	       "{\"io.ocimon.log-mode\": \"non-blocking\", \"io.ocimon.log-max-files\": \"9\","
+	       " \"io.ocimon.stats-interval\": \"2\"}");
+	settings_merge_options(&s, &o);
+	ck_assert(!o.log_nonblocking);
+	ck_assert_uint_eq(o.log_max_buffer_bytes, 8 * 1024);
+	ck_assert_int_eq(o.log_max_files, 2);
+	ck_assert_int_eq(o.stats_interval, 0);
+	ck_assert_str_eq(o.ocimon_run_dir, "/run/from-flag");
+	for (int i = 0; i < SETTING_N; i++) {
+		enum setting_origin want = SETTING_FROM_FLAG;
+		if (i == SETTING_STATS_HISTORY || i == SETTING_STATS_MAX_INTERVAL ||
+		    i == SETTING_ATTACH_STALL_TIMEOUT)
+			want = SETTING_FROM_FILE; /* no flag for these */
+		ck_assert_msg(s.origin[i] == want, "%s: origin %s", setting_key(i),
+			      setting_origin_name(s.origin[i]));
+	}
+	json_t *j = settings_to_json(&s);
+	json_t *r = json_object_get(j, "logging.rotate_files");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "value")), "2");
+	ck_assert_str_eq(json_string_value(json_object_get(r, "from")), "flag");
+	json_decref(j);
+	settings_clear(&s);
+	ocimon_options_clear(&o);
+
+	/* --stats-interval given as its default value is still the command line's. */
+	parse_flags(&o, "--cid x --stats-interval 5");
+	ck_assert(o.given.stats_interval);
+	layers(&s, layered_file, "{}");
+	settings_merge_options(&s, &o);
+	ck_assert_int_eq(o.stats_interval, 5);
+	settings_clear(&s);
+	ocimon_options_clear(&o);
+	parse_flags(&o, "--cid x");
+	ck_assert(!o.given.stats_interval);
+	ck_assert_int_eq(o.stats_interval, STATS_DEFAULT_INTERVAL);
+	ocimon_options_clear(&o);
+}
+END_TEST
+
 Suite *make_suite(void)
 {
 	Suite *s = suite_create("settings");
@@ -266,6 +396,8 @@ Suite *make_suite(void)
 	tcase_add_test(t, test_annotations_over_file);
 	tcase_add_test(t, test_annotations_bad_values_warn);
 	tcase_add_test(t, test_load_file_and_bundle);
+	tcase_add_test(t, test_merge_file_and_defaults);
+	tcase_add_test(t, test_merge_flags_win);
 	suite_add_tcase(s, t);
 	return s;
 }
