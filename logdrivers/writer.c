@@ -1,4 +1,5 @@
 #include <string.h>
+#include <time.h>
 
 #include "framing.h"
 #include "log.h"
@@ -160,6 +161,27 @@ static guint64 count_lines(const char *buf, size_t len)
 	return n;
 }
 
+/* Where the gap is, the log says how big it was. Called with the lock held, before the
+ * next data that fits, or at the final flush (a container that ends while its log is
+ * stuck still gets the marker: it may go beyond max_bytes by its own size). */
+static void push_drop_marker(struct nb_queue *q, const struct timespec *ts)
+{
+	if (q->dropped_bytes == 0)
+		return;
+	g_autofree char *text = g_strdup_printf("[ocimon: dropped %" G_GUINT64_FORMAT
+						" bytes (%" G_GUINT64_FORMAT
+						" lines) of output: log buffer full]\n",
+						q->dropped_bytes, q->dropped_lines);
+	size_t tlen = strlen(text);
+	struct queue_item *m = item_new(OP_DATA, tlen);
+	m->stream = OCIMON_STREAM_STDERR;
+	m->ts = *ts;
+	memcpy(m->data, text, tlen);
+	q->bytes += tlen;
+	g_queue_push_tail(&q->items, m);
+	q->dropped_bytes = q->dropped_lines = 0;
+}
+
 static void queue_data(struct nb_queue *q, enum ocimon_stream stream, const char *buf, size_t len,
 		       const struct timespec *ts)
 {
@@ -174,21 +196,7 @@ static void queue_data(struct nb_queue *q, enum ocimon_stream stream, const char
 		g_mutex_unlock(&q->lock);
 		return;
 	}
-	if (q->dropped_bytes > 0) {
-		/* Where the gap is, the log says how big it was. */
-		g_autofree char *text = g_strdup_printf("[ocimon: dropped %" G_GUINT64_FORMAT
-							" bytes (%" G_GUINT64_FORMAT
-							" lines) of output: log buffer full]\n",
-							q->dropped_bytes, q->dropped_lines);
-		size_t tlen = strlen(text);
-		struct queue_item *m = item_new(OP_DATA, tlen);
-		m->stream = OCIMON_STREAM_STDERR;
-		m->ts = *ts;
-		memcpy(m->data, text, tlen);
-		q->bytes += tlen;
-		g_queue_push_tail(&q->items, m);
-		q->dropped_bytes = q->dropped_lines = 0;
-	}
+	push_drop_marker(q, ts);
 	struct queue_item *it = item_new(OP_DATA, len);
 	it->stream = stream;
 	it->ts = *ts;
@@ -327,6 +335,13 @@ static gboolean reopen_direct(struct log_writer *w, GError **err)
 void log_writer_flush(struct log_writer *w, bool final, bool sync)
 {
 	if (w->nb) {
+		if (final) {
+			struct timespec now;
+			clock_gettime(CLOCK_REALTIME, &now);
+			g_mutex_lock(&w->nb->lock);
+			push_drop_marker(w->nb, &now);
+			g_mutex_unlock(&w->nb->lock);
+		}
 		struct queue_item *it = item_new(OP_FLUSH, 0);
 		it->final = final;
 		it->sync = sync;
