@@ -8,6 +8,7 @@
 #include "log.h"
 #include "monitor.h"
 #include "options.h"
+#include "platform.h"
 #include "settings_options.h"
 
 int main(int argc, char **argv)
@@ -59,6 +60,10 @@ int main(int argc, char **argv)
 	if (opts.no_container_partial_message && !opts.log_journald)
 		log_warning("--no-container-partial-message has no effect without journald log "
 			    "driver");
+	/* The parse of config.json is freed: hand its pages back before the buffers the
+	 * monitor keeps reuse them half-touched (they would stay resident, inherited by the
+	 * daemon, in every idle monitor). */
+	platform_release_free_memory();
 
 	int status = monitor_run(&opts);
 	ocimon_options_clear(&opts);

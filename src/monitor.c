@@ -352,6 +352,8 @@ static void runtime_exited(struct monitor *m, int wait_status)
 	oom_watch_start(m);
 	stats_monitor_start(m);
 	stdio_watch(m);
+	/* Start-up is over: what it allocated and freed need not stay resident. */
+	platform_release_free_memory();
 
 	gpointer status;
 	if (g_hash_table_lookup_extended(m->early_exits, GINT_TO_POINTER(m->container_pid), NULL,

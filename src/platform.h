@@ -42,6 +42,11 @@ bool platform_uid_map_is_initial(const char *uid_map);
  * the per-user pipe quota of rootless users must not be spent on it). Best effort. */
 void platform_grow_pipe(int fd, int size);
 
+/* Gives the free memory of the heap back to the kernel (malloc_trim on glibc). Once the
+ * container runs, what start-up parsed (options, config file, config.json) and freed would
+ * otherwise stay resident in every idle monitor for the container's life. Best effort. */
+void platform_release_free_memory(void);
+
 /* Out-of-memory score of this process (Linux); no-ops returning 0 elsewhere. */
 int platform_get_oom_score_adj(int *value);
 int platform_set_oom_score_adj(int value);

@@ -116,6 +116,11 @@ void platform_grow_pipe(int fd, int size)
 	/* FreeBSD pipes grow by themselves (up to kern.ipc.maxpipekva). */
 }
 
+void platform_release_free_memory(void)
+{
+	/* jemalloc returns unused pages to the kernel by itself (decay). */
+}
+
 int platform_get_oom_score_adj(int *value)
 {
 	*value = 0;
