@@ -586,11 +586,9 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc) {
 			g_free(c.run_dir);
-	g_free(c.config_path);
 			c.run_dir = g_strdup(argv[++i]);
 		} else if (g_str_has_prefix(argv[i], "--run-dir=")) {
 			g_free(c.run_dir);
-	g_free(c.config_path);
 			c.run_dir = g_strdup(argv[i] + strlen("--run-dir="));
 		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			g_free(c.config_path);
