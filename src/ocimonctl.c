@@ -14,6 +14,8 @@
 
 #include "config.h"
 #include "fdutil.h"
+#include "k8s_read.h"
+#include "ocimonctl_logs.h"
 #include "registry.h"
 #include "settings.h"
 #include "stats.h"
@@ -31,6 +33,9 @@ static const char usage_text[] =
     "  stats [--no-stream] [--json|--raw] [ID|NAME...]\n"
     "                                       CPU, memory, block I/O and PIDs, every second\n"
     "  top ID|NAME                          the container's processes\n"
+    "  logs [-f] [--tail N] [--since TIME] [-t] ID|NAME|PATH\n"
+    "                                       the k8s-file log with its kept backups, oldest\n"
+    "                                       first; also after the container exited\n"
     "  inspect [--json] ID|NAME|PATH        a finished container's summary (stats.json);\n"
     "                                       PATH (with a '/') is a persist dir, bundle or\n"
     "                                       stats.json; or --persist-dir DIR\n"
@@ -565,6 +570,96 @@ static int cmd_inspect(struct ctl *c, int argc, char **argv)
 	return 0;
 }
 
+/* ---- logs ---- */
+
+static bool entry_alive(gpointer data)
+{
+	return registry_monitor_alive(data);
+}
+
+/* The container's log: a running monitor's, else a finished one's (its summary names the
+ * log, so this works after podman rm as long as the files are there). */
+static struct registry_entry *find_logged(struct ctl *c, GPtrArray *running, GPtrArray *exited,
+					  const char *query, GError **err)
+{
+	g_autoptr(GPtrArray) live = registry_match(running, query);
+	for (guint i = 0; i < live->len; i++)
+		if (registry_monitor_alive(live->pdata[i]))
+			return live->pdata[i];
+	g_autoptr(GPtrArray) hits = registry_match(exited, query);
+	if (hits->len == 0) {
+		g_set_error(err, OCIMON_ERROR, ENOENT,
+			    "no container \"%s\" in %s: neither a running ocimon monitor nor one "
+			    "of the newest %d finished ones has that ID or name; give the log's "
+			    "path instead",
+			    query, c->run_dir, REGISTRY_EXITED_KEEP);
+		return NULL;
+	}
+	struct registry_entry *first = hits->pdata[0];
+	if (hits->len > 1 && g_strcmp0(first->name, query) != 0 &&
+	    g_strcmp0(first->id, query) != 0) {
+		g_set_error(err, OCIMON_ERROR, EINVAL,
+			    "\"%s\" matches %u finished containers; give more of the ID", query,
+			    hits->len);
+		return NULL;
+	}
+	return first;
+}
+
+static int cmd_logs(struct ctl *c, int argc, char **argv)
+{
+	gboolean follow = FALSE, timestamps = FALSE;
+	int tail = -1;
+	char *since = NULL;
+	GOptionEntry entries[] = {
+	    {"follow", 'f', 0, G_OPTION_ARG_NONE, &follow,
+	     "Keep printing new output until the container ends", NULL},
+	    {"tail", 'n', 0, G_OPTION_ARG_INT, &tail, "Only the last N lines", "N"},
+	    {"since", 0, 0, G_OPTION_ARG_STRING, &since,
+	     "Only lines since TIME (RFC 3339, Unix seconds, or a duration such as 10m)", "TIME"},
+	    {"timestamps", 't', 0, G_OPTION_ARG_NONE, &timestamps, "Show each line's timestamp",
+	     NULL},
+	    {NULL, 0, 0, 0, NULL, NULL, NULL},
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("ID|NAME|PATH - the container's log");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_autoptr(GError) err = NULL;
+	if (!g_option_context_parse(ctx, &argc, &argv, &err))
+		return usage_error("logs: %s", err->message);
+	g_autofree char *since_text = since;
+	if (argc != 2)
+		return usage_error("logs takes one container ID, name or log path");
+	struct logs_opts o = {
+	    .follow = follow, .tail = tail < 0 ? -1 : tail, .timestamps = timestamps};
+	if (since_text != NULL &&
+	    !k8s_since_parse(since_text, g_get_real_time(), &o.since_us, &err))
+		return usage_error("logs: --since: %s", err->message);
+
+	const char *query = argv[1];
+	/* A path has a '/': a name never does. */
+	if (strchr(query, '/') != NULL) {
+		o.follow = false;
+		if (!logs_print(query, &o, NULL, NULL, &err))
+			return fail("%s", err->message);
+		return 0;
+	}
+	g_autoptr(GPtrArray) running = registry_load(c->run_dir, false);
+	g_autoptr(GPtrArray) exited = registry_load(c->run_dir, true);
+	struct registry_entry *e = find_logged(c, running, exited, query, &err);
+	if (e == NULL)
+		return fail("%s", err->message);
+	if (e->log_path == NULL) {
+		g_autofree char *drivers = g_strjoinv(", ", e->log_drivers);
+		return fail("container %s has no k8s-file log (its log drivers: %s); podman logs "
+			    "or journalctl show other drivers' output",
+			    display_name(e), *drivers ? drivers : "none");
+	}
+	bool running_now = !e->exited && registry_monitor_alive(e);
+	if (!logs_print(e->log_path, &o, running_now ? entry_alive : NULL, e, &err))
+		return fail("the log of container %s is gone: %s", display_name(e), err->message);
+	return 0;
+}
+
 /* The monitors register where the config file says ([monitor] run_dir), so look there. */
 static char *config_run_dir(const char *config_path)
 {
@@ -625,6 +720,8 @@ int main(int argc, char **argv)
 		status = cmd_top(&c, sub_argc, sub_argv);
 	else if (strcmp(cmd, "inspect") == 0)
 		status = cmd_inspect(&c, sub_argc, sub_argv);
+	else if (strcmp(cmd, "logs") == 0)
+		status = cmd_logs(&c, sub_argc, sub_argv);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		status = 0;
