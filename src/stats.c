@@ -502,6 +502,13 @@ void stats_monitor_finish(struct monitor *m, int status)
 	g_autofree char *log_path = k8s_log_path(o->log_paths);
 	if (log_path != NULL)
 		json_object_set_new(summary, "log_path", json_string(log_path));
+	/* The kept samples, oldest first: ocimonctl inspect draws them (memory climbing to
+	 * the limit before an OOM kill). */
+	json_t *history = json_array();
+	for (guint i = 0; i < st->ring.len; i++)
+		json_array_append_new(history, stats_sample_to_json(stats_ring_get(&st->ring, i)));
+	json_object_set_new(summary, "history", history);
+	json_object_set_new(summary, "interval_s", json_integer(o->stats_interval));
 	if (o->settings != NULL)
 		add_settings(summary, o->settings);
 	g_autofree char *text =
