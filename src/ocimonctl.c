@@ -273,9 +273,9 @@ static double max_of(const double *v, size_t n)
 	return m;
 }
 
-/* CPU on the scale of its busiest moment, so the shape shows even for a quiet container
- * (the peak is printed beside it); at least 1 %, so noise stays flat. */
-#define CPU_MIN_SCALE 1.0
+/* CPU on the scale of its busiest moment, so the shape shows (the peak is printed beside
+ * it); at least a tenth of a core, so a nearly idle container does not look busy. */
+#define CPU_MIN_SCALE 10.0
 static double cpu_scale(const double *v, size_t n)
 {
 	return MAX(CPU_MIN_SCALE, max_of(v, n));

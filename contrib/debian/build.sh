@@ -17,9 +17,11 @@ tmp=$(mktemp -d /tmp/ocimon-deb.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 src=$tmp/ocimon
 mkdir -p "$src"
-(cd "$repo" && git ls-files -z --cached --others --exclude-standard) |
-    (cd "$repo" && xargs -0 cp --parents -t "$src" 2>/dev/null || true)
-# No .git in the copy: the commit for `ocimon --version` goes through the environment.
+# Files git lists but the work tree lacks (deleted, not yet committed) are skipped.
+# shellcheck disable=SC2016 # expanded by sh
+(cd "$repo" && git ls-files -z --cached --others --exclude-standard |
+    xargs -0 sh -c 'for f; do [ -e "$f" ] && cp --parents -- "$f" "$0"; done' "$src")
+# No .git in the copy: meson reads the commit for `ocimon --version` from .commit.
 commit=$(git -C "$repo" rev-parse HEAD 2>/dev/null || echo unknown)
 printf '%s\n' "$commit" >"$src/.commit"
 rm -rf "$src/debian"
@@ -27,7 +29,8 @@ cp -r "$src/contrib/debian" "$src/debian"
 rm -f "$src/debian/build.sh"
 (cd "$src" && dpkg-buildpackage -us -uc -b)
 cp "$tmp"/ocimon*_*.deb "$tmp"/ocimon_*.buildinfo "$tmp"/ocimon_*.changes "$out"/
-deb=$(ls "$out"/ocimon_*.deb | tail -n 1)
+debs=("$out"/ocimon_*.deb)
+deb=${debs[-1]}
 echo "==> $deb"
 dpkg-deb -c "$deb"
 if command -v lintian >/dev/null; then

@@ -74,6 +74,7 @@ assert_eq "since: a bad time is a usage error (exit 2)" 2 "$rc"
 assert_contains "since: ... that says why" '"soon" is not a time' "$out"
 
 # ---- 4. -f follows a running container through its rotations, and ends with it -------------------
+# shellcheck disable=SC2016 # expanded by the container's shell
 pm_t 60 run -d --name "$N-follow" --log-opt max-size=10k "$I" \
     sh -c 'i=0; while [ $i -lt 3000 ]; do seq $((i + 1)) $((i + 500)); i=$((i + 500)); sleep 1; done' >/dev/null
 rc=0
