@@ -1,7 +1,6 @@
 #include "k8s_read.h"
 
 #include <errno.h>
-#include <math.h>
 #include <string.h>
 
 #include "fdutil.h"
@@ -167,11 +166,11 @@ gboolean k8s_since_parse(const char *text, gint64 now_us, gint64 *out_us, GError
 		*out_us = now_us - (gint64)us;
 		return TRUE;
 	}
-	/* Unix seconds, with an optional fraction. */
+	/* Unix seconds, with an optional fraction (NaN and inf fail the range check; no libm). */
 	char *end;
 	if (g_ascii_isdigit(t[0])) {
 		double secs = g_ascii_strtod(t, &end);
-		if (*end == '\0' && strchr(t, '-') == NULL && isfinite(secs) && secs < 1e11) {
+		if (*end == '\0' && strchr(t, '-') == NULL && secs >= 0 && secs < 1e11) {
 			*out_us = (gint64)(secs * G_USEC_PER_SEC);
 			return TRUE;
 		}
