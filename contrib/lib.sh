@@ -34,11 +34,13 @@ export CONTAINERS_STORAGE_CONF=$OCIMON_CONF_DIR/storage.conf
 export CONTAINERS_REGISTRIES_CONF=$OCIMON_CONF_DIR/registries.conf
 
 # Debian packages: to build ocimon, and to run it under podman in the tests.
+# go-md2man: the man pages (optional: the build goes on without them).
 OCIMON_BUILD_DEPS=(meson ninja-build pkg-config gcc libc6-dev libglib2.0-dev libjansson-dev
-    libsystemd-dev check)
+    libsystemd-dev check go-md2man)
 # clang, lld (ld.lld), llvm (llvm-nm, llvm-ar): the FreeBSD build check (contrib/freebsd).
+# debhelper, dpkg-dev, fakeroot, lintian: the Debian package (contrib/debian/build.sh).
 OCIMON_TEST_DEPS=(podman runc conmon busybox-static valgrind tmux iptables procps coreutils tar clang
-    lld llvm jq libclang-rt-14-dev freebsd-manpages uidmap)
+    lld llvm jq libclang-rt-14-dev freebsd-manpages uidmap debhelper dpkg-dev fakeroot lintian)
 
 # Applets linked in the test image (each one is /bin/<name> -> busybox).
 OCIMON_APPLETS=(sh echo cat seq sleep ls true false wc head tail yes dd env stty id printf

@@ -57,17 +57,35 @@ pm run --rm "$OCIMON_IMAGE" sh -c 'echo hello from a container under ocimon; ech
 say "exit code: $rc"
 [[ $rc -eq 3 ]] || die "expected exit code 3, got $rc"
 
-say "podman run -d --name ocimon-demo $OCIMON_IMAGE sh -c 'echo tick 1; sleep 2; echo tick 2; echo bye >&2; exit 5'"
-pm run -d --name ocimon-demo "$OCIMON_IMAGE" sh -c 'echo tick 1; sleep 2; echo tick 2; echo bye >&2; exit 5'
+# A few seconds of growing memory and some CPU, sampled every second (an io.ocimon.*
+# annotation: ocimon's settings need no podman flag), so there is a history to draw.
+# shellcheck disable=SC2016 # expanded by the container's shell
+demo='echo tick 1; x=; for i in 1 2 3 4 5 6 7 8; do x=$x$(head -c 4000000 /dev/zero | tr "\0" a); sleep 1; done; echo tick 2; echo bye >&2; exit 5'
+say "podman run -d --name ocimon-demo --memory 128m --annotation io.ocimon.stats-interval=1 $OCIMON_IMAGE sh -c '$demo'"
+pm run -d --name ocimon-demo --memory 128m --annotation io.ocimon.stats-interval=1 "$OCIMON_IMAGE" sh -c "$demo"
 mpid=$(pm inspect ocimon-demo --format '{{.State.ConmonPid}}')
 say "the container's monitor: pid $mpid, running $(readlink "/proc/$mpid/exe" 2>/dev/null || echo '?')"
 ps -o pid,ppid,args -p "$mpid" | cut -c1-160 || true
+
+OCTL=$(dirname "$OCIMON")/ocimonctl
+if [[ -x $OCTL ]]; then
+    sleep 3
+    say "ocimonctl stats --no-stream (what conmon cannot tell: ocimon samples its container)"
+    "$OCTL" stats --no-stream ocimon-demo || true
+fi
 
 say "podman wait ocimon-demo"
 pm wait ocimon-demo
 
 say "podman logs ocimon-demo"
 pm logs ocimon-demo
+
+if [[ -x $OCTL ]]; then
+    say "ocimonctl logs ocimon-demo (stdout and stderr apart, rotated backups included)"
+    "$OCTL" logs ocimon-demo || true
+    say "ocimonctl inspect ocimon-demo (the exit summary, its history drawn)"
+    "$OCTL" inspect ocimon-demo || true
+fi
 
 say "podman inspect ocimon-demo --format '{{.State.ExitCode}}'"
 code=$(pm inspect ocimon-demo --format '{{.State.ExitCode}}')
@@ -78,4 +96,6 @@ say "podman rm ocimon-demo"
 pm rm ocimon-demo
 
 say "done: podman ran its containers with $OCIMON as conmon"
-say "to use ocimon for your own podman, see contrib/containers.conf"
+say "to use ocimon for your own podman: install the Debian package (contrib/debian/build.sh)"
+say "or run meson install, which writes /etc/containers/containers.conf.d/50-ocimon.conf;"
+say "see contrib/containers.conf, and man ocimon, ocimonctl and ocimon.conf"

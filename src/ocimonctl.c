@@ -14,8 +14,11 @@
 
 #include "config.h"
 #include "fdutil.h"
+#include "k8s_read.h"
+#include "ocimonctl_logs.h"
 #include "registry.h"
 #include "settings.h"
+#include "sparkline.h"
 #include "stats.h"
 #include "stats_format.h"
 #include "top.h"
@@ -28,10 +31,16 @@ static const char usage_text[] =
     "\n"
     "Commands:\n"
     "  ps [--json]                          running monitors\n"
-    "  stats [--no-stream] [--json|--raw] [ID|NAME...]\n"
-    "                                       CPU, memory, block I/O and PIDs, every second\n"
+    "  stats [--no-stream] [--json|--raw] [--ascii] [ID|NAME...]\n"
+    "                                       CPU, memory, block I/O and PIDs, every second,\n"
+    "                                       with their recent trend\n"
     "  top ID|NAME                          the container's processes\n"
-    "  inspect [--json] ID|NAME|PATH        a finished container's summary (stats.json);\n"
+    "  logs [-f] [--tail N] [--since TIME] [-t] ID|NAME|PATH\n"
+    "                                       the k8s-file log with its kept backups, oldest\n"
+    "                                       first; also after the container exited\n"
+    "  inspect [--json] [--ascii] ID|NAME|PATH\n"
+    "                                       a finished container's summary (stats.json)\n"
+    "                                       with its CPU and memory history drawn;\n"
     "                                       PATH (with a '/') is a persist dir, bundle or\n"
     "                                       stats.json; or --persist-dir DIR\n"
     "\n"
@@ -209,6 +218,87 @@ static guint64 get_u64(json_t *o, const char *key)
 	return v > 0 ? (guint64)v : 0;
 }
 
+/* ---- pictures ---- */
+
+/* Trend cells in ocimonctl stats; the history cells of inspect. */
+#define TREND_CELLS   10
+#define HISTORY_CELLS 60
+/* Memory at this share of the limit is drawn as at the limit. */
+#define AT_LIMIT 0.95
+
+struct look {
+	enum spark_charset charset;
+	bool color;
+};
+
+/* Blocks where the locale is UTF-8 (unless --ascii); colour only on a terminal, and not
+ * with NO_COLOR (no-color.org) or TERM=dumb. */
+static struct look look_for(gboolean ascii)
+{
+	struct look l;
+	bool utf8 =
+	    spark_locale_is_utf8(g_getenv("LC_ALL"), g_getenv("LC_CTYPE"), g_getenv("LANG"));
+	l.charset = ascii || !utf8 ? SPARK_ASCII : SPARK_UNICODE;
+	const char *no_color = g_getenv("NO_COLOR"), *term = g_getenv("TERM");
+	l.color = isatty(STDOUT_FILENO) && (no_color == NULL || *no_color == '\0') &&
+		  g_strcmp0(term, "dumb") != 0;
+	return l;
+}
+
+/* A limit is real when it is below the machine's memory: the sampler caps "no limit" at
+ * that. */
+static bool real_limit(guint64 limit)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
+	guint64 machine = pages > 0 && size > 0 ? (guint64)pages * (guint64)size : 0;
+	return limit > 0 && (machine == 0 || limit < machine);
+}
+
+/* One number of every sample of a history array, the last `last` of them (0: all). */
+static double *history_values(json_t *history, const char *key, size_t last, size_t *n)
+{
+	size_t len = json_array_size(history), from = last && len > last ? len - last : 0;
+	double *v = g_new(double, len - from + 1);
+	*n = 0;
+	for (size_t i = from; i < len; i++)
+		v[(*n)++] = json_number_value(json_object_get(json_array_get(history, i), key));
+	return v;
+}
+
+static double max_of(const double *v, size_t n)
+{
+	double m = 0;
+	for (size_t i = 0; i < n; i++)
+		m = MAX(m, v[i]);
+	return m;
+}
+
+/* CPU on the scale of its busiest moment, so the shape shows (the peak is printed beside
+ * it); at least a tenth of a core, so a nearly idle container does not look busy. */
+#define CPU_MIN_SCALE 10.0
+static double cpu_scale(const double *v, size_t n)
+{
+	return MAX(CPU_MIN_SCALE, max_of(v, n));
+}
+
+static char *cpu_line(const double *v, size_t n, size_t width, const struct look *l)
+{
+	struct spark_opts o = {.charset = l->charset, .width = width, .max = cpu_scale(v, n)};
+	return spark_render(v, n, &o);
+}
+
+/* Memory on the scale of its limit, the cells at the limit marked; without a limit, on the
+ * scale of its peak. */
+static char *mem_line(const double *v, size_t n, guint64 limit, size_t width, const struct look *l)
+{
+	struct spark_opts o = {.charset = l->charset, .width = width, .color = l->color};
+	if (real_limit(limit)) {
+		o.max = (double)limit;
+		o.mark = AT_LIMIT * (double)limit;
+	}
+	return spark_render(v, n, &o);
+}
+
 /* ---- ps ---- */
 
 static char *uptime_of(gint64 started_at_us)
@@ -272,9 +362,20 @@ static int cmd_ps(struct ctl *c, int argc, char **argv)
 
 /* ---- stats ---- */
 
-static char **stats_row(const struct registry_entry *e, json_t *doc)
+static char **stats_row(const struct registry_entry *e, json_t *doc, const struct look *l)
 {
 	json_t *cur = json_object_get(doc, "current");
+	/* The trend: the last samples of the history, then the one taken now. */
+	json_t *recent = json_deep_copy(json_object_get(doc, "history"));
+	if (!json_is_array(recent)) {
+		json_decref(recent);
+		recent = json_array();
+	}
+	json_array_append(recent, cur);
+	size_t n;
+	g_autofree double *cpu_v = history_values(recent, "cpu_percent", TREND_CELLS, &n);
+	g_autofree double *mem_v = history_values(recent, "mem_bytes", TREND_CELLS, &n);
+	json_decref(recent);
 	guint64 mem = get_u64(cur, "mem_bytes"), limit = get_u64(cur, "mem_limit_bytes");
 	g_autofree char *mem_s = stats_human_size(mem);
 	g_autofree char *limit_s = stats_human_size(limit);
@@ -289,6 +390,8 @@ static char **stats_row(const struct registry_entry *e, json_t *doc)
 	    g_strdup_printf("%s / %s", rd, wr),
 	    g_strdup_printf("%" G_GUINT64_FORMAT, get_u64(cur, "pids")),
 	    stats_human_duration((double)get_u64(cur, "cpu_ns") / 1e9),
+	    cpu_line(cpu_v, n, TREND_CELLS, l),
+	    mem_line(mem_v, n, limit, TREND_CELLS, l),
 	    NULL,
 	};
 	return g_memdup2(row, sizeof(row));
@@ -307,7 +410,8 @@ static json_t *stats_object(const struct registry_entry *e, json_t *doc)
 }
 
 /* One round: the output for the containers asked for (all running ones without names). */
-static char *stats_round(struct ctl *c, char **names, gboolean json, gboolean raw, GError **err)
+static char *stats_round(struct ctl *c, char **names, gboolean json, gboolean raw,
+			 const struct look *l, GError **err)
 {
 	g_autoptr(GPtrArray) running = registry_load(c->run_dir, false);
 	g_autoptr(GPtrArray) chosen = g_ptr_array_new();
@@ -326,9 +430,9 @@ static char *stats_round(struct ctl *c, char **names, gboolean json, gboolean ra
 	}
 	json_t *list = json_array();
 	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
-	const char *header[] = {"ID",    "NAME",     "CPU %", "MEM USAGE / LIMIT",
-				"MEM %", "BLOCK IO", "PIDS",  "CPU TIME",
-				NULL};
+	const char *header[] = {"ID",        "NAME",      "CPU %", "MEM USAGE / LIMIT",
+				"MEM %",     "BLOCK IO",  "PIDS",  "CPU TIME",
+				"CPU TREND", "MEM TREND", NULL};
 	g_ptr_array_add(rows, g_strdupv((char **)header));
 	for (guint i = 0; i < chosen->len; i++) {
 		struct registry_entry *e = chosen->pdata[i];
@@ -347,7 +451,7 @@ static char *stats_round(struct ctl *c, char **names, gboolean json, gboolean ra
 			return NULL;
 		}
 		json_array_append_new(list, raw ? json_incref(doc) : stats_object(e, doc));
-		g_ptr_array_add(rows, stats_row(e, doc));
+		g_ptr_array_add(rows, stats_row(e, doc, l));
 		json_decref(doc);
 	}
 	char *out;
@@ -364,9 +468,10 @@ static char *stats_round(struct ctl *c, char **names, gboolean json, gboolean ra
 
 static int cmd_stats(struct ctl *c, int argc, char **argv)
 {
-	gboolean no_stream = FALSE, json = FALSE, raw = FALSE;
+	gboolean no_stream = FALSE, json = FALSE, raw = FALSE, ascii = FALSE;
 	GOptionEntry entries[] = {
 	    {"no-stream", 0, 0, G_OPTION_ARG_NONE, &no_stream, "Print once and exit", NULL},
+	    {"ascii", 0, 0, G_OPTION_ARG_NONE, &ascii, "Draw the trends in plain ASCII", NULL},
 	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print a JSON list", NULL},
 	    {"raw", 0, 0, G_OPTION_ARG_NONE, &raw,
 	     "Print each monitor's whole stats document (history, peaks) as JSON", NULL},
@@ -379,8 +484,9 @@ static int cmd_stats(struct ctl *c, int argc, char **argv)
 		return usage_error("stats: %s", err->message);
 	char **names = argc > 1 ? argv + 1 : NULL;
 	bool tty = isatty(STDOUT_FILENO);
+	struct look l = look_for(ascii);
 	for (;;) {
-		g_autofree char *out = stats_round(c, names, json, raw, &err);
+		g_autofree char *out = stats_round(c, names, json, raw, &l, &err);
 		if (out == NULL)
 			return fail("%s", err->message);
 		if (!no_stream && tty)
@@ -495,7 +601,64 @@ static void print_settings(json_t *s)
 	json_array_foreach(w, i, v) printf("  warning: %s\n", json_string_value(v));
 }
 
-static void print_summary(json_t *s)
+/* The kept history as pictures: CPU, memory against its limit, PIDs. */
+static void print_history(json_t *s, const struct look *l)
+{
+	json_t *history = json_object_get(s, "history");
+	size_t len = json_array_size(history);
+	if (len == 0)
+		return;
+	gint64 t0 = 0, t1 = 0;
+	const char *first =
+	    json_string_value(json_object_get(json_array_get(history, 0), "timestamp"));
+	const char *last =
+	    json_string_value(json_object_get(json_array_get(history, len - 1), "timestamp"));
+	bool timed = first && last && k8s_time_parse(first, strlen(first), &t0) &&
+		     k8s_time_parse(last, strlen(last), &t1);
+	g_autofree char *span = stats_human_duration(timed ? (double)(t1 - t0) / 1e6 : 0);
+	json_int_t every = json_integer_value(json_object_get(s, "interval_s"));
+	printf("History:      %zu samples", len);
+	if (every > 0)
+		printf(", every %" JSON_INTEGER_FORMAT "s", every);
+	if (timed)
+		printf(", over %s", span);
+	if (len > HISTORY_CELLS)
+		printf(" (each mark the highest of %zu)",
+		       (len + HISTORY_CELLS - 1) / HISTORY_CELLS);
+	printf("\n");
+
+	size_t n;
+	g_autofree double *cpu = history_values(history, "cpu_percent", 0, &n);
+	g_autofree char *cpu_s = cpu_line(cpu, n, HISTORY_CELLS, l);
+	printf("  CPU %%       %s  peak %.2f%% (100%% = one core)\n", cpu_s, max_of(cpu, n));
+
+	g_autofree double *mem = history_values(history, "mem_bytes", 0, &n);
+	guint64 limit = get_u64(s, "mem_limit_bytes");
+	g_autofree char *mem_s = mem_line(mem, n, limit, HISTORY_CELLS, l);
+	guint64 peak = MAX(get_u64(s, "peak_mem_bytes"), (guint64)max_of(mem, n));
+	g_autofree char *peak_s = stats_human_size(peak);
+	bool oom = json_is_true(json_object_get(s, "oom_killed"));
+	const char *red = l->color ? "\033[31m" : "", *reset = l->color ? "\033[0m" : "";
+	if (real_limit(limit)) {
+		g_autofree char *limit_s = stats_human_size(limit);
+		g_autofree char *ruler =
+		    spark_ruler(MIN(n, (size_t)HISTORY_CELLS), l->charset, l->color);
+		printf("  Memory      %s  limit %s\n", ruler, limit_s);
+		printf("              %s  peak %s (%.1f%% of the limit)%s%s%s\n", mem_s, peak_s,
+		       (double)peak / (double)limit * 100.0, oom ? red : "",
+		       oom ? ", OOM killed" : "", oom ? reset : "");
+	} else {
+		printf("  Memory      %s  peak %s (no limit)%s%s%s\n", mem_s, peak_s,
+		       oom ? red : "", oom ? ", OOM killed" : "", oom ? reset : "");
+	}
+
+	g_autofree double *pids = history_values(history, "pids", 0, &n);
+	struct spark_opts po = {.charset = l->charset, .width = HISTORY_CELLS};
+	g_autofree char *pids_s = spark_render(pids, n, &po);
+	printf("  PIDs        %s  peak %.0f\n", pids_s, max_of(pids, n));
+}
+
+static void print_summary(json_t *s, const struct look *l)
 {
 	const char *id = json_string_value(json_object_get(s, "id"));
 	const char *name = json_string_value(json_object_get(s, "name"));
@@ -530,15 +693,20 @@ static void print_summary(json_t *s)
 	const char *path = json_string_value(json_object_get(s, "summary_path"));
 	if (path)
 		printf("Summary:      %s\n", path);
+	const char *log = json_string_value(json_object_get(s, "log_path"));
+	if (log)
+		printf("Log:          %s\n", log);
+	print_history(s, l);
 	print_settings(s);
 }
 
 static int cmd_inspect(struct ctl *c, int argc, char **argv)
 {
-	gboolean json = FALSE;
+	gboolean json = FALSE, ascii = FALSE;
 	char *persist_dir = NULL;
 	GOptionEntry entries[] = {
 	    {"json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL},
+	    {"ascii", 0, 0, G_OPTION_ARG_NONE, &ascii, "Draw the history in plain ASCII", NULL},
 	    {"persist-dir", 0, 0, G_OPTION_ARG_FILENAME, &persist_dir,
 	     "Read DIR/stats.json instead of looking the container up", "DIR"},
 	    {NULL, 0, 0, 0, NULL, NULL, NULL},
@@ -559,9 +727,100 @@ static int cmd_inspect(struct ctl *c, int argc, char **argv)
 		    json_dumps(s, JSON_INDENT(2) | JSON_SORT_KEYS | STATS_JSON_REAL);
 		printf("%s\n", text);
 	} else {
-		print_summary(s);
+		struct look l = look_for(ascii);
+		print_summary(s, &l);
 	}
 	json_decref(s);
+	return 0;
+}
+
+/* ---- logs ---- */
+
+static bool entry_alive(gpointer data)
+{
+	return registry_monitor_alive(data);
+}
+
+/* The container's log: a running monitor's, else a finished one's (its summary names the
+ * log, so this works after podman rm as long as the files are there). */
+static struct registry_entry *find_logged(struct ctl *c, GPtrArray *running, GPtrArray *exited,
+					  const char *query, GError **err)
+{
+	g_autoptr(GPtrArray) live = registry_match(running, query);
+	for (guint i = 0; i < live->len; i++)
+		if (registry_monitor_alive(live->pdata[i]))
+			return live->pdata[i];
+	g_autoptr(GPtrArray) hits = registry_match(exited, query);
+	if (hits->len == 0) {
+		g_set_error(err, OCIMON_ERROR, ENOENT,
+			    "no container \"%s\" in %s: neither a running ocimon monitor nor one "
+			    "of the newest %d finished ones has that ID or name; give the log's "
+			    "path instead",
+			    query, c->run_dir, REGISTRY_EXITED_KEEP);
+		return NULL;
+	}
+	struct registry_entry *first = hits->pdata[0];
+	if (hits->len > 1 && g_strcmp0(first->name, query) != 0 &&
+	    g_strcmp0(first->id, query) != 0) {
+		g_set_error(err, OCIMON_ERROR, EINVAL,
+			    "\"%s\" matches %u finished containers; give more of the ID", query,
+			    hits->len);
+		return NULL;
+	}
+	return first;
+}
+
+static int cmd_logs(struct ctl *c, int argc, char **argv)
+{
+	gboolean follow = FALSE, timestamps = FALSE;
+	int tail = -1;
+	char *since = NULL;
+	GOptionEntry entries[] = {
+	    {"follow", 'f', 0, G_OPTION_ARG_NONE, &follow,
+	     "Keep printing new output until the container ends", NULL},
+	    {"tail", 'n', 0, G_OPTION_ARG_INT, &tail, "Only the last N lines", "N"},
+	    {"since", 0, 0, G_OPTION_ARG_STRING, &since,
+	     "Only lines since TIME (RFC 3339, Unix seconds, or a duration such as 10m)", "TIME"},
+	    {"timestamps", 't', 0, G_OPTION_ARG_NONE, &timestamps, "Show each line's timestamp",
+	     NULL},
+	    {NULL, 0, 0, 0, NULL, NULL, NULL},
+	};
+	g_autoptr(GOptionContext) ctx = g_option_context_new("ID|NAME|PATH - the container's log");
+	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_autoptr(GError) err = NULL;
+	if (!g_option_context_parse(ctx, &argc, &argv, &err))
+		return usage_error("logs: %s", err->message);
+	g_autofree char *since_text = since;
+	if (argc != 2)
+		return usage_error("logs takes one container ID, name or log path");
+	struct logs_opts o = {
+	    .follow = follow, .tail = tail < 0 ? -1 : tail, .timestamps = timestamps};
+	if (since_text != NULL &&
+	    !k8s_since_parse(since_text, g_get_real_time(), &o.since_us, &err))
+		return usage_error("logs: --since: %s", err->message);
+
+	const char *query = argv[1];
+	/* A path has a '/': a name never does. */
+	if (strchr(query, '/') != NULL) {
+		o.follow = false;
+		if (!logs_print(query, &o, NULL, NULL, &err))
+			return fail("%s", err->message);
+		return 0;
+	}
+	g_autoptr(GPtrArray) running = registry_load(c->run_dir, false);
+	g_autoptr(GPtrArray) exited = registry_load(c->run_dir, true);
+	struct registry_entry *e = find_logged(c, running, exited, query, &err);
+	if (e == NULL)
+		return fail("%s", err->message);
+	if (e->log_path == NULL) {
+		g_autofree char *drivers = g_strjoinv(", ", e->log_drivers);
+		return fail("container %s has no k8s-file log (its log drivers: %s); podman logs "
+			    "or journalctl show other drivers' output",
+			    display_name(e), *drivers ? drivers : "none");
+	}
+	bool running_now = !e->exited && registry_monitor_alive(e);
+	if (!logs_print(e->log_path, &o, running_now ? entry_alive : NULL, e, &err))
+		return fail("the log of container %s is gone: %s", display_name(e), err->message);
 	return 0;
 }
 
@@ -586,11 +845,9 @@ int main(int argc, char **argv)
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--run-dir") == 0 && i + 1 < argc) {
 			g_free(c.run_dir);
-	g_free(c.config_path);
 			c.run_dir = g_strdup(argv[++i]);
 		} else if (g_str_has_prefix(argv[i], "--run-dir=")) {
 			g_free(c.run_dir);
-	g_free(c.config_path);
 			c.run_dir = g_strdup(argv[i] + strlen("--run-dir="));
 		} else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
 			g_free(c.config_path);
@@ -627,6 +884,8 @@ int main(int argc, char **argv)
 		status = cmd_top(&c, sub_argc, sub_argv);
 	else if (strcmp(cmd, "inspect") == 0)
 		status = cmd_inspect(&c, sub_argc, sub_argv);
+	else if (strcmp(cmd, "logs") == 0)
+		status = cmd_logs(&c, sub_argc, sub_argv);
 	else if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		status = 0;

@@ -44,6 +44,7 @@ json_t *registry_entry_to_json(const struct registry_entry *e)
 	for (size_t i = 0; e->log_drivers && e->log_drivers[i]; i++)
 		json_array_append_new(drivers, json_string(e->log_drivers[i]));
 	json_object_set_new(o, "log_drivers", drivers);
+	set_str(o, "log_path", e->log_path);
 	json_object_set_new(o, "stats_interval", json_integer(e->stats_interval));
 	json_object_set_new(o, "started_at_us", json_integer(e->started_at));
 	return o;
@@ -96,6 +97,7 @@ struct registry_entry *registry_entry_from_json(json_t *j, bool exited, GError *
 	}
 	g_ptr_array_add(d, NULL);
 	e->log_drivers = (char **)g_ptr_array_free(d, FALSE);
+	e->log_path = get_str(j, "log_path");
 	e->stats_interval = get_int(j, "stats_interval");
 	e->started_at = json_integer_value(json_object_get(j, "started_at_us"));
 	e->exited = exited;
@@ -120,6 +122,7 @@ void registry_entry_free(struct registry_entry *e)
 	g_free(e->jail_name);
 	g_free(e->stats_source);
 	g_strfreev(e->log_drivers);
+	g_free(e->log_path);
 	if (e->summary)
 		json_decref(e->summary);
 	g_free(e->file);

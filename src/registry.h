@@ -26,6 +26,7 @@ struct registry_entry {
 	char *jail_name;
 	char *stats_source; /* "cgroup v1 /sys/fs/cgroup/..." */
 	char **log_drivers; /* "k8s-file", "journald", ... */
+	char *log_path;     /* the k8s-file log (absolute), NULL without one: ocimonctl logs */
 	int stats_interval;
 	gint64 started_at; /* wall clock µs */
 

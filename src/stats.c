@@ -356,6 +356,24 @@ static char **log_driver_names(char **log_paths)
 	return (char **)g_ptr_array_free(names, FALSE);
 }
 
+/* The first k8s-file log, absolute: ocimonctl logs reads it (and its backups) from
+ * anywhere, even after the container is gone. */
+static char *k8s_log_path(char **log_paths)
+{
+	for (size_t i = 0; log_paths && log_paths[i]; i++) {
+		struct log_spec spec = {0};
+		if (!log_spec_parse(log_paths[i], &spec, NULL))
+			continue;
+		char *path = NULL;
+		if (spec.path != NULL && strcmp(spec.driver->name, "k8s-file") == 0)
+			path = g_canonicalize_filename(spec.path, NULL);
+		log_spec_clear(&spec);
+		if (path != NULL)
+			return path;
+	}
+	return NULL;
+}
+
 static char *attach_socket_path(const struct ocimon_options *o)
 {
 	if (o->full_attach)
@@ -370,6 +388,7 @@ static void write_registry(struct stats_state *st)
 	    st->server ? g_build_filename(o->bundle, "stats", NULL) : NULL;
 	g_autofree char *attach = attach_socket_path(o);
 	g_auto(GStrv) drivers = log_driver_names(o->log_paths);
+	g_autofree char *log_path = k8s_log_path(o->log_paths);
 	struct registry_entry e = {
 	    .id = o->cid,
 	    .name = o->name,
@@ -383,6 +402,7 @@ static void write_registry(struct stats_state *st)
 	    .jail_name = o->jail_name,
 	    .stats_source = st->src ? (char *)stats_source_describe(st->src) : NULL,
 	    .log_drivers = drivers,
+	    .log_path = log_path,
 	    .stats_interval = o->stats_interval,
 	    .started_at = st->started_at,
 	};
@@ -479,6 +499,16 @@ void stats_monitor_finish(struct monitor *m, int status)
 	json_object_set_new(summary, "bundle", json_string(o->bundle));
 	if (o->persist_dir)
 		json_object_set_new(summary, "persist_dir", json_string(o->persist_dir));
+	g_autofree char *log_path = k8s_log_path(o->log_paths);
+	if (log_path != NULL)
+		json_object_set_new(summary, "log_path", json_string(log_path));
+	/* The kept samples, oldest first: ocimonctl inspect draws them (memory climbing to
+	 * the limit before an OOM kill). */
+	json_t *history = json_array();
+	for (guint i = 0; i < st->ring.len; i++)
+		json_array_append_new(history, stats_sample_to_json(stats_ring_get(&st->ring, i)));
+	json_object_set_new(summary, "history", history);
+	json_object_set_new(summary, "interval_s", json_integer(o->stats_interval));
 	if (o->settings != NULL)
 		add_settings(summary, o->settings);
 	g_autofree char *text =

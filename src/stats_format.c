@@ -35,6 +35,25 @@ char *stats_human_duration(double seconds)
 			       s % 86400 / 3600);
 }
 
+/* Columns on the screen: UTF-8 characters, not counting ANSI colour sequences. */
+static glong display_width(const char *s)
+{
+	glong w = 0;
+	while (*s) {
+		if (s[0] == '\033' && s[1] == '[') {
+			s += 2;
+			while (*s && !g_ascii_isalpha(*s))
+				s++;
+			if (*s)
+				s++;
+			continue;
+		}
+		s = g_utf8_next_char(s);
+		w++;
+	}
+	return w;
+}
+
 char *stats_format_table(GPtrArray *rows)
 {
 	g_autoptr(GArray) widths = g_array_new(FALSE, TRUE, sizeof(glong));
@@ -43,7 +62,7 @@ char *stats_format_table(GPtrArray *rows)
 		for (guint c = 0; row[c]; c++) {
 			if (c >= widths->len)
 				g_array_set_size(widths, c + 1);
-			glong w = g_utf8_strlen(row[c], -1);
+			glong w = display_width(row[c]);
 			if (w > g_array_index(widths, glong, c))
 				g_array_index(widths, glong, c) = w;
 		}
@@ -55,7 +74,7 @@ char *stats_format_table(GPtrArray *rows)
 			g_string_append(out, row[c]);
 			if (row[c + 1] == NULL)
 				break;
-			glong pad = g_array_index(widths, glong, c) - g_utf8_strlen(row[c], -1) + 2;
+			glong pad = g_array_index(widths, glong, c) - display_width(row[c]) + 2;
 			for (glong i = 0; i < pad; i++)
 				g_string_append_c(out, ' ');
 		}

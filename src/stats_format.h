@@ -11,5 +11,6 @@ char *stats_human_size(guint64 bytes);
 char *stats_human_duration(double seconds);
 
 /* Rows (each a NULL-terminated array of cells, the first row the header) as left-aligned
- * columns two spaces apart, like podman's tables; the last column is not padded. */
+ * columns two spaces apart, like podman's tables; the last column is not padded. Widths
+ * count UTF-8 characters and skip ANSI colour sequences (sparklines). */
 char *stats_format_table(GPtrArray *rows);

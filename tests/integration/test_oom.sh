@@ -37,6 +37,38 @@ pm_t 60 run --name "$T_NAME-ok" --memory 32m "$I" sh -c 'echo fine' >/dev/null 2
 assert_eq "podman normal exit: exit code 0" 0 "$rc"
 assert_eq "podman normal exit: OOMKilled is false" false "$(pm_t 30 inspect --format '{{.State.OOMKilled}}' "$T_NAME-ok")"
 
+# --- ocimonctl inspect: memory climbing to the limit, then the OOM kill, as a picture ----------
+# A slow climb (sort keeps every line: half a megabyte each quarter second) sampled every
+# second, so the kept history has the climb in it.
+OCTL=${OCIMONCTL:-$(dirname "$OCIMON")/ocimonctl}
+non_ascii() { LC_ALL=C grep -q $'[\x80-\xff]'; }
+if [[ -x $OCTL ]]; then
+    c=$T_NAME-climb
+    rc=0
+    pm_t 90 run --name "$c" --memory 32m --annotation io.ocimon.stats-interval=1 "$I" \
+        sh -c '(while true; do head -c 500000 /dev/zero | tr "\0" a; echo; sleep 0.25; done) | sort >/dev/null' \
+        >/dev/null 2>&1 || rc=$?
+    assert_eq "climb: killed (exit 137)" 137 "$rc"
+    s=$("$OCTL" inspect --json "$c" 2>&1)
+    check "climb: the summary keeps the history (>= 5 samples)" test "$(jq '.history | length' <<<"$s")" -ge 5
+    check "climb: --json keeps the raw numbers, reaching 90% of the limit" \
+        jq -e '([.history[].mem_bytes] | max) >= 0.9 * .mem_limit_bytes' <<<"$s"
+    pic=$(LC_ALL=C.UTF-8 "$OCTL" inspect "$c" 2>&1)
+    sed -n '/^History/,/^  PIDs/p' <<<"$pic" | sed 's/^/   | /' # the picture, in the test's log
+    mem=$(grep -A1 '^  Memory' <<<"$pic" | tail -n 1)
+    assert_match "climb: the limit drawn above the memory row" '^  Memory +┈+  limit 33\.55MB$' \
+        "$(grep '^  Memory' <<<"$pic")"
+    assert_match "climb: the memory row rises from the bottom to a full block" '^ +▁(▁|▂|▃|▄|▅|▆|▇|█)*█' "$mem"
+    assert_contains "climb: ... and says OOM killed" "OOM killed" "$mem"
+    check_not "climb: no colour when not on a terminal" grep -q $'\033' <<<"$pic"
+    asc=$("$OCTL" inspect --ascii "$c" 2>&1)
+    check_not "climb: --ascii is plain ASCII" non_ascii <<<"$asc"
+    assert_match "climb: --ascii memory row climbs to #" '^ +_[_.~=+*#-]*#' "$(grep -A1 '^  Memory' <<<"$asc" | tail -n 1)"
+    check_not "climb: the C locale draws ASCII too" non_ascii <<<"$(LC_ALL=C "$OCTL" inspect "$c" 2>&1)"
+else
+    fail "climb: ocimonctl" "no ocimonctl beside $OCIMON"
+fi
+
 # --- direct: both files, and nothing after a normal exit ---------------------------------------
 id=oom-direct-hog
 b=$D_W/b/$id

@@ -63,6 +63,12 @@ table=$("$OCTL" stats --no-stream "$hog")
 assert_match "stats: podman-like header" \
     '^ID +NAME +CPU % +MEM USAGE / LIMIT +MEM % +BLOCK IO +PIDS +CPU TIME' "$table"
 assert_match "stats: a row for the hog" "${hog_id:0:12} +$hog +[0-9.]+% +[0-9.]+[kMG]?B / " "$table"
+assert_match "stats: the trend columns last" 'CPU TIME +CPU TREND +MEM TREND$' "$(head -n 1 <<<"$table")"
+utf=$(LC_ALL=C.UTF-8 "$OCTL" stats --no-stream "$hog")
+assert_match "stats: in a UTF-8 locale the trends are blocks" ' (▁|▂|▃|▄|▅|▆|▇|█)+ +(▁|▂|▃|▄|▅|▆|▇|█)+$' "$(tail -n 1 <<<"$utf")"
+check_not "stats: no colour when not on a terminal" grep -q $'\033' <<<"$utf"
+asc=$(LC_ALL=C "$OCTL" stats --no-stream "$hog")
+assert_match "stats: in the C locale the trends are ASCII" ' [_.~=+*#-]+ +[_.~=+*#-]+$' "$(tail -n 1 <<<"$asc")"
 
 all=$("$OCTL" stats --no-stream --json | jq -r '.[].name')
 assert_contains "stats without names: every running monitor" "$hog" "$all"

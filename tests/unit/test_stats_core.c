@@ -471,6 +471,19 @@ START_TEST(test_human)
 }
 END_TEST
 
+/* Sparkline cells: three bytes a block, colour sequences that take no room. */
+START_TEST(test_table_sparklines)
+{
+	g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+	const char *r0[] = {"TREND", "PIDS", NULL};
+	const char *r1[] = {"▁▂\033[31m█\033[0m", "3", NULL};
+	g_ptr_array_add(rows, g_strdupv((char **)r0));
+	g_ptr_array_add(rows, g_strdupv((char **)r1));
+	g_autofree char *t = stats_format_table(rows);
+	ck_assert_str_eq(t, "TREND  PIDS\n▁▂\033[31m█\033[0m    3\n");
+}
+END_TEST
+
 /* ocimonctl top shows users as the container knows them. */
 START_TEST(test_uid_map_inside)
 {
@@ -556,6 +569,7 @@ Suite *make_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("ocimonctl");
 	tcase_add_test(t, test_human);
+	tcase_add_test(t, test_table_sparklines);
 	tcase_add_test(t, test_top_parse);
 	tcase_add_test(t, test_uid_map_inside);
 	suite_add_tcase(s, t);
