@@ -2,6 +2,7 @@
 #include <time.h>
 
 #include "framing.h"
+#include "linecut.h"
 #include "log.h"
 #include "writer.h"
 
@@ -168,10 +169,8 @@ static void push_drop_marker(struct nb_queue *q, const struct timespec *ts)
 {
 	if (q->dropped_bytes == 0)
 		return;
-	g_autofree char *text = g_strdup_printf("[ocimon: dropped %" G_GUINT64_FORMAT
-						" bytes (%" G_GUINT64_FORMAT
-						" lines) of output: log buffer full]\n",
-						q->dropped_bytes, q->dropped_lines);
+	g_autofree char *text =
+	    log_drop_marker_text(q->dropped_bytes, q->dropped_lines, "log buffer full");
 	size_t tlen = strlen(text);
 	struct queue_item *m = item_new(OP_DATA, tlen);
 	m->stream = OCIMON_STREAM_STDERR;
