@@ -77,6 +77,23 @@ monitor_cpu_ms() {
     printf '%d' $((total / 1000000))
 }
 
+# probe_pipe NAME: the size (KiB) of a pipe a process in one more container creates while
+# the storm's containers run. Past fs.pipe-user-pages-soft (the pipes of every process of
+# the user, monitors' included, count) the kernel gives an unprivileged process's new pipe
+# 2 pages instead of 16.
+probe_pipe() {
+    local pid child size
+    pm_t 60 run -d --name "storm-$1-probe" "$OCIMON_IMAGE" sh -c 'sleep 60 | sleep 60' \
+        >/dev/null 2>&1 || { echo "?"; return; }
+    pid=$(pm_t 30 inspect -f '{{.State.Pid}}' "storm-$1-probe")
+    sleep 0.5
+    child=$(cat /proc/"$pid"/task/*/children 2>/dev/null | awk '{ print $1 }')
+    # F_GETPIPE_SZ (1032) on the pipe the first sleep writes to.
+    size=$(perl -e 'open(my $f, ">", $ARGV[0]) or exit 1; print fcntl($f, 1032, 0) / 1024' \
+        "/proc/$child/fd/1" 2>/dev/null) || size="?"
+    echo "${size:-?}"
+}
+
 # storm NAME BIN: prints "NAME seconds late failed monitor_cpu_ms".
 storm() {
     local name=$1 bin=$2 dir=$STATE/$1 i t0 t1 max=0 late=0 failed=0 d rc perf_pid=
@@ -117,10 +134,11 @@ storm() {
         ((d > LATE_S * 1000)) && late=$((late + 1))
         ((rc != 0)) && failed=$((failed + 1))
     done
-    local running
+    local running pipe_kib
     running=$(pm_t 120 ps -q --filter "name=^storm-$name-" --filter status=running | wc -l)
-    printf '%s %d.%03d %d %d %d %d %d\n' "$name" $((max / 1000)) $((max % 1000)) "$late" \
-        "$failed" "$running" "$cpu" $(((t1 - t0) / 1000000000))
+    pipe_kib=$(probe_pipe "$name")
+    printf '%s %d.%03d %d %d %d %d %s\n' "$name" $((max / 1000)) $((max % 1000)) "$late" \
+        "$failed" "$running" "$cpu" "$pipe_kib"
     touch "$STATE/flag/go"
     pm_t 300 rm -a -f -t 0 >/dev/null 2>&1
 }
@@ -129,7 +147,7 @@ printf 'storm: %d x podman run -d (seq 1 10000, then poll /flag/go), ocimon %s, 
     "$N" "$OCIMON_BIN" "$CONMON_BIN"
 printf 'pipe-user-pages-soft %s, %s cores, load %s\n' "$(cat /proc/sys/fs/pipe-user-pages-soft)" \
     "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-8s %10s %6s %7s %8s %14s\n' monitor all_run_s late failed running monitor_cpu_ms
+printf '%-8s %10s %6s %7s %8s %14s %13s\n' monitor all_run_s late failed running monitor_cpu_ms ctr_pipe_kib
 RES=$STATE/results.txt
 : >"$RES"
 for ((r = 0; r < RUNS; r++)); do
@@ -138,8 +156,9 @@ for ((r = 0; r < RUNS; r++)); do
         if [[ $m == conmon ]]; then bin=$CONMON_BIN; else bin=$OCIMON_BIN; fi
         line=$(storm "$m" "$bin")
         printf '%s\n' "$line" >>"$RES"
-        read -r name secs late failed running cpu _ <<<"$line"
-        printf '%-8s %10s %6s %7s %8s %14s\n' "$name" "$secs" "$late" "$failed" "$running" "$cpu"
+        read -r name secs late failed running cpu pipe <<<"$line"
+        printf '%-8s %10s %6s %7s %8s %14s %13s\n' "$name" "$secs" "$late" "$failed" "$running" \
+            "$cpu" "$pipe"
     done
 done
 # Medians of the runs, and the ratio.
