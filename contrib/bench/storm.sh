@@ -96,18 +96,19 @@ probe_pipe() {
 
 # storm NAME BIN: prints "NAME seconds late failed monitor_cpu_ms".
 storm() {
-    local name=$1 bin=$2 dir=$STATE/$1 i t0 t1 max=0 late=0 failed=0 d rc perf_pid=
+    local name=$1 bin=$2 dir=$STATE/$1 i t0 max=0 late=0 failed=0 d rc perf_pid=
     OCIMON=$bin
     rm -rf "$dir" "$STATE/flag"
     mkdir -p "$dir" "$STATE/flag"
     sync
     sleep 5
     if [[ -n $PERF ]]; then
-        perf record -a -g -o "$dir/perf.data" >/dev/null 2>&1 &
+        perf record -a -g -F 499 -o "$dir/perf.data" >/dev/null 2>&1 &
         perf_pid=$!
         sleep 1
     fi
     t0=$(date +%s%N)
+    local runs=()
     for ((i = 0; i < N; i++)); do
         (
             rc=0
@@ -116,17 +117,23 @@ storm() {
                 >"$dir/$i.out" 2>"$dir/$i.err" || rc=$?
             printf '%s %s\n' "$(date +%s%N)" "$rc" >"$dir/$i.done"
         ) &
+        runs+=($!)
     done
-    wait
-    t1=$(date +%s%N)
+    wait "${runs[@]}"
+    if [[ -n $perf_pid ]]; then
+        kill -TERM "$perf_pid"
+        wait "$perf_pid"
+        # CPU per command over the storm, then where the monitors' own time goes.
+        {
+            perf report -i "$dir/perf.data" --no-children --sort comm -g none --stdio \
+                2>/dev/null | grep -v '^#' | head -25
+            perf report -i "$dir/perf.data" --no-children --comms "$(basename "$bin")" \
+                --sort dso,symbol -g none --stdio 2>/dev/null | grep -v '^#' | head -40
+        } >"$dir/perf.txt"
+        printf '%s: perf report in %s\n' "$name" "$dir/perf.txt" >&2
+    fi
     local cpu
     cpu=$(monitor_cpu_ms "$bin")
-    if [[ -n $perf_pid ]]; then
-        kill -INT "$perf_pid"
-        wait "$perf_pid"
-        perf report -i "$dir/perf.data" --no-children --sort comm,dso,symbol --stdio \
-            2>/dev/null | head -150 >"$dir/perf.txt"
-    fi
     for ((i = 0; i < N; i++)); do
         read -r d rc <"$dir/$i.done"
         d=$(((d - t0) / 1000000))
