@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "k8s_file.h"
+#include "linecut.h"
 #include "log.h"
 
 /* Records are copied into one buffer and written with one write(2) per read from the
@@ -39,11 +40,12 @@ struct k8s_sink {
 	gint64 total;    /* bytes written over the monitor's life */
 	gint64 size_max; /* -1: none */
 	gint64 global_size_max;
-	bool rotate;           /* keep backups instead of truncating */
-	int max_files;         /* backups kept: <path>.1 .. <path>.N */
-	char **allowlist_dirs; /* --log-allowlist-dir (repeatable): checked at every open */
-	bool failing;          /* the last write failed; what it did not write is still in buf */
-	gint64 dropped;        /* bytes of records dropped while failing */
+	bool rotate;             /* keep backups instead of truncating */
+	int max_files;           /* backups kept: <path>.1 .. <path>.N */
+	char **allowlist_dirs;   /* --log-allowlist-dir (repeatable): checked at every open */
+	bool failing;            /* the last write failed; what it did not write is still in buf */
+	int fail_errno;          /* why */
+	struct line_guard guard; /* records lost while failing: no line glued to the next */
 	struct stamp_cache stamp;
 	size_t used;
 	char buf[K8S_BUF_SIZE + K8S_PREFIX_COPY]; /* the slack takes the fixed-size copy */
@@ -200,6 +202,7 @@ static gboolean k8s_flush_buffer(struct k8s_sink *s, GError **err)
 			memmove(s->buf, s->buf + off, s->used - off);
 			s->used -= off;
 			s->failing = true;
+			s->fail_errno = e;
 			g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e,
 				    "Failed to write log file %s: %s", s->path, g_strerror(e));
 			return FALSE;
@@ -207,15 +210,7 @@ static gboolean k8s_flush_buffer(struct k8s_sink *s, GError **err)
 		off += (size_t)n;
 	}
 	s->used = 0;
-	if (s->failing) {
-		s->failing = false;
-		if (s->dropped > 0)
-			log_warning("k8s-file: %" G_GINT64_FORMAT
-				    " bytes of output were dropped while "
-				    "%s could not be written",
-				    s->dropped, s->path);
-		s->dropped = 0;
-	}
+	s->failing = false;
 	return TRUE;
 }
 
@@ -307,11 +302,89 @@ static char *copy_records(char *d, const char *end, const char *prefix, size_t p
 	return d;
 }
 
-static void count_dropped(struct k8s_sink *s, const struct log_record *r,
-			  const struct log_record *rend)
+static void lose(struct k8s_sink *s, const struct log_record *r, const struct log_record *rend)
 {
 	for (; r < rend; r++)
-		s->dropped += (gint64)r->len;
+		line_guard_lost(&s->guard, r);
+}
+
+/* Room for a record of need bytes: a new file at --log-size-max, an empty buffer. */
+static gboolean make_room(struct k8s_sink *s, size_t need, GError **err)
+{
+	if (s->size_max >= 0 && s->size + (gint64)need > s->size_max && s->size > 0 &&
+	    !(k8s_flush_buffer(s, err) && (s->rotate ? k8s_rotate(s, err) : k8s_truncate(s, err))))
+		return FALSE;
+	if (s->used + need > K8S_BUF_SIZE)
+		return k8s_flush_buffer(s, err);
+	return TRUE;
+}
+
+/* Buffers *rp and as many records after it (before stop) as fit before the buffer (or the
+ * file) is full; *rp moves past them. */
+static gboolean put_records(struct k8s_sink *s, const char *prefix, size_t plen,
+			    enum ocimon_stream stream, const struct log_record **rp,
+			    const struct log_record *stop, GError **err)
+{
+	const struct log_record *first = *rp;
+	size_t need = plen + first->len + (first->partial ? 1 : 0);
+	if (!make_room(s, need, err))
+		return FALSE;
+	char *start = s->buf + s->used;
+	const char *end = s->buf + K8S_BUF_SIZE;
+	if (s->size_max >= 0) {
+		gint64 room = MAX(s->size_max - s->size, (gint64)need);
+		if (room < end - start)
+			end = start + room;
+	}
+	char *d = copy_records(start, end, prefix, plen, stream, rp, stop);
+	size_t wrote = (size_t)(d - start);
+	s->used += wrote;
+	s->size += (gint64)wrote;
+	s->total += (gint64)wrote;
+	if (*rp > first)
+		line_guard_kept(&s->guard, *rp - 1);
+	return TRUE;
+}
+
+/* Writes the empty F records that end cut lines, then, once records were lost and the log
+ * works again, a stderr record that says how much was lost, where the gap is. A stderr
+ * fragment that goes on is not ended for it (the marker would split its line) unless this
+ * is the final flush: the marker waits. At the final flush every cut line is ended. */
+static void put_pending(struct k8s_sink *s, const char *stamp, size_t stamp_len, bool final)
+{
+	if (s->failing || (!final && s->guard.lost_bytes == 0))
+		return;
+	bool marker = s->guard.lost_bytes > 0;
+	if (marker && line_guard_is_open(&s->guard, OCIMON_STREAM_STDERR)) {
+		if (!final)
+			return;
+		line_guard_close(&s->guard, OCIMON_STREAM_STDERR);
+	}
+	for (int i = 0; i < 2; i++) {
+		enum ocimon_stream st = i ? OCIMON_STREAM_STDERR : OCIMON_STREAM_STDOUT;
+		if (!line_guard_end_due(&s->guard, st))
+			continue;
+		char prefix[K8S_PREFIX_COPY + K8S_PREFIX_MAX] = "";
+		size_t plen = k8s_format_prefix(stamp, stamp_len, st, false, prefix);
+		struct log_record end = line_guard_end_record(st);
+		const struct log_record *e = &end;
+		if (!put_records(s, prefix, plen, st, &e, e + 1, NULL))
+			return;
+	}
+	guint64 bytes, lines;
+	if (!line_guard_take_lost(&s->guard, &bytes, &lines))
+		return;
+	log_warning("k8s-file: %" G_GUINT64_FORMAT " bytes (%" G_GUINT64_FORMAT
+		    " lines) of output were dropped while %s could not be written",
+		    bytes, lines, s->path);
+	g_autofree char *why = g_strdup_printf("could not write the log: %s",
+					       g_strerror(s->fail_errno ? s->fail_errno : EIO));
+	g_autofree char *text = log_drop_marker_text(bytes, lines, why);
+	char prefix[K8S_PREFIX_COPY + K8S_PREFIX_MAX] = "";
+	size_t plen = k8s_format_prefix(stamp, stamp_len, OCIMON_STREAM_STDERR, false, prefix);
+	struct log_record rec = {.stream = OCIMON_STREAM_STDERR, .data = text, .len = strlen(text)};
+	const struct log_record *rp = &rec;
+	put_records(s, prefix, plen, OCIMON_STREAM_STDERR, &rp, rp + 1, NULL);
 }
 
 static gboolean k8s_write(struct log_sink *sink, const struct timespec *ts,
@@ -324,7 +397,7 @@ static gboolean k8s_write(struct log_sink *sink, const struct timespec *ts,
 	 * cannot be written either, new records are dropped and counted, so memory stays
 	 * bounded and the container is never blocked by the disk. */
 	if (s->failing && !k8s_flush_buffer(s, err)) {
-		count_dropped(s, r, rend);
+		lose(s, r, rend);
 		return FALSE;
 	}
 	/* One prefix for the whole call (every record was read at ts): only the stream, and
@@ -338,38 +411,33 @@ static gboolean k8s_write(struct log_sink *sink, const struct timespec *ts,
 	while (r < rend) {
 		if (s->global_size_max >= 0 && s->total >= s->global_size_max)
 			break;
+		/* The rest of a line whose start was lost goes too. */
+		if (line_guard_skip(&s->guard, r)) {
+			r++;
+			continue;
+		}
 		if (r->stream != stream) {
 			stream = r->stream;
 			plen = k8s_format_prefix(stamp, stamp_len, stream, false, prefix);
 		}
-		/* Room for this record first: a new file at --log-size-max, an empty buffer. */
-		size_t need = plen + r->len + (r->partial ? 1 : 0);
-		bool ok = true;
-		if (s->size_max >= 0 && s->size + (gint64)need > s->size_max && s->size > 0)
-			ok = k8s_flush_buffer(s, err) &&
-			     (s->rotate ? k8s_rotate(s, err) : k8s_truncate(s, err));
-		if (ok && s->used + need > K8S_BUF_SIZE)
-			ok = k8s_flush_buffer(s, err);
-		if (!ok) {
-			count_dropped(s, r, rend);
+		/* A fragment whose rest was lost ends its line first (an empty F record). */
+		if (line_guard_end_due(&s->guard, stream)) {
+			struct log_record end = line_guard_end_record(stream);
+			const struct log_record *e = &end;
+			if (!put_records(s, prefix, plen, stream, &e, e + 1, err)) {
+				lose(s, r, rend);
+				return FALSE;
+			}
+		}
+		/* With --log-global-size-max, one record at a time: the limit is checked
+		 * before each. */
+		const struct log_record *stop = s->global_size_max >= 0 ? r + 1 : rend;
+		if (!put_records(s, prefix, plen, stream, &r, stop, err)) {
+			lose(s, r, rend);
 			return FALSE;
 		}
-		/* Then as many records as fit before the buffer (or the file) is full. With
-		 * --log-global-size-max, one at a time: the limit is checked before each. */
-		char *start = s->buf + s->used;
-		const char *end = s->buf + K8S_BUF_SIZE;
-		if (s->size_max >= 0) {
-			gint64 room = MAX(s->size_max - s->size, (gint64)need);
-			if (room < end - start)
-				end = start + room;
-		}
-		const struct log_record *stop = s->global_size_max >= 0 ? r + 1 : rend;
-		char *d = copy_records(start, end, prefix, plen, stream, &r, stop);
-		size_t wrote = (size_t)(d - start);
-		s->used += wrote;
-		s->size += (gint64)wrote;
-		s->total += (gint64)wrote;
 	}
+	put_pending(s, stamp, stamp_len, false);
 	return k8s_flush_buffer(s, err);
 }
 
@@ -394,6 +462,14 @@ static gboolean k8s_flush(struct log_sink *sink, bool final, bool sync, GError *
 	struct k8s_sink *s = (struct k8s_sink *)sink;
 	if (!k8s_flush_buffer(s, err))
 		return FALSE;
+	if (final) {
+		struct timespec now;
+		char stamp[K8S_TIMESTAMP_MAX];
+		clock_gettime(CLOCK_REALTIME, &now);
+		put_pending(s, stamp, cached_timestamp(&s->stamp, &now, stamp), true);
+		if (!k8s_flush_buffer(s, err))
+			return FALSE;
+	}
 	if (sync && fsync(s->fd) < 0 && errno != EINVAL) {
 		int e = errno;
 		g_set_error(err, OCIMON_LOG_ERROR_DOMAIN, e, "Failed to sync log file %s: %s",

@@ -2,6 +2,7 @@
 #include <time.h>
 
 #include "framing.h"
+#include "linecut.h"
 #include "log.h"
 #include "writer.h"
 
@@ -34,6 +35,10 @@ struct nb_queue {
 	GQueue items;
 	size_t bytes, max_bytes;
 	guint64 dropped_bytes, dropped_lines;
+	/* Per stream (stdout, stderr), so a dropped read never glues two lines together. */
+	bool open[2]; /* the last data queued ended inside a line */
+	bool cut[2];  /* ... and the rest of that line was dropped: end it before what follows */
+	bool skip[2]; /* the start of the current line was dropped: drop up to its end */
 	guint64 done_seq, queued_seq; /* control ops completed / issued */
 	bool stop;
 };
@@ -161,48 +166,97 @@ static guint64 count_lines(const char *buf, size_t len)
 	return n;
 }
 
-/* Where the gap is, the log says how big it was. Called with the lock held, before the
- * next data that fits, or at the final flush (a container that ends while its log is
- * stuck still gets the marker: it may go beyond max_bytes by its own size). */
-static void push_drop_marker(struct nb_queue *q, const struct timespec *ts)
+static int stream_index(enum ocimon_stream stream)
 {
-	if (q->dropped_bytes == 0)
-		return;
-	g_autofree char *text = g_strdup_printf("[ocimon: dropped %" G_GUINT64_FORMAT
-						" bytes (%" G_GUINT64_FORMAT
-						" lines) of output: log buffer full]\n",
-						q->dropped_bytes, q->dropped_lines);
-	size_t tlen = strlen(text);
-	struct queue_item *m = item_new(OP_DATA, tlen);
-	m->stream = OCIMON_STREAM_STDERR;
-	m->ts = *ts;
-	memcpy(m->data, text, tlen);
-	q->bytes += tlen;
-	g_queue_push_tail(&q->items, m);
-	q->dropped_bytes = q->dropped_lines = 0;
+	return stream == OCIMON_STREAM_STDERR ? 1 : 0;
 }
 
-static void queue_data(struct nb_queue *q, enum ocimon_stream stream, const char *buf, size_t len,
-		       const struct timespec *ts)
+/* Called with the lock held. */
+static void push_data(struct nb_queue *q, enum ocimon_stream stream, const char *buf, size_t len,
+		      const struct timespec *ts)
 {
-	g_mutex_lock(&q->lock);
-	if (q->bytes + len > q->max_bytes) {
-		if (q->dropped_bytes == 0)
-			log_warning("log buffer full (%zu bytes): dropping output until the log "
-				    "catches up",
-				    q->max_bytes);
-		q->dropped_bytes += len;
-		q->dropped_lines += count_lines(buf, len);
-		g_mutex_unlock(&q->lock);
-		return;
-	}
-	push_drop_marker(q, ts);
 	struct queue_item *it = item_new(OP_DATA, len);
 	it->stream = stream;
 	it->ts = *ts;
 	memcpy(it->data, buf, len);
 	q->bytes += len;
 	g_queue_push_tail(&q->items, it);
+	q->open[stream_index(stream)] = buf[len - 1] != '\n';
+}
+
+static void drop_data(struct nb_queue *q, enum ocimon_stream stream, const char *buf, size_t len)
+{
+	int i = stream_index(stream);
+	q->dropped_bytes += len;
+	q->dropped_lines += count_lines(buf, len);
+	if (q->open[i]) {
+		q->cut[i] = true;
+		q->open[i] = false;
+	}
+	q->skip[i] = buf[len - 1] != '\n';
+}
+
+/* A line whose rest was dropped ends here (an empty full record), before anything else of
+ * its stream. */
+static void push_line_end(struct nb_queue *q, int i, const struct timespec *ts)
+{
+	if (!q->cut[i])
+		return;
+	push_data(q, i ? OCIMON_STREAM_STDERR : OCIMON_STREAM_STDOUT, "\n", 1, ts);
+	q->cut[i] = false;
+}
+
+/* Where the gap is, the log says how big it was. Called with the lock held, before the
+ * next data that fits, or at the final flush (a container that ends while its log is
+ * stuck still gets the marker: it may go beyond max_bytes by its own size). While a
+ * stderr line is open the marker waits (it would join that line), except at the end. */
+static void push_drop_marker(struct nb_queue *q, const struct timespec *ts, bool final)
+{
+	if (final)
+		for (int i = 0; i < 2; i++)
+			push_line_end(q, i, ts);
+	if (q->dropped_bytes == 0)
+		return;
+	if (q->open[1]) {
+		if (!final)
+			return;
+		q->cut[1] = true;
+		push_line_end(q, 1, ts);
+	}
+	g_autofree char *text =
+	    log_drop_marker_text(q->dropped_bytes, q->dropped_lines, "log buffer full");
+	push_data(q, OCIMON_STREAM_STDERR, text, strlen(text), ts);
+	q->dropped_bytes = q->dropped_lines = 0;
+}
+
+static void queue_data(struct nb_queue *q, enum ocimon_stream stream, const char *buf, size_t len,
+		       const struct timespec *ts)
+{
+	int i = stream_index(stream);
+	g_mutex_lock(&q->lock);
+	if (q->skip[i]) {
+		const char *nl = memchr(buf, '\n', len);
+		size_t n = nl != NULL ? (size_t)(nl - buf) + 1 : len;
+		drop_data(q, stream, buf, n);
+		buf += n;
+		len -= n;
+	}
+	if (len == 0) {
+		g_mutex_unlock(&q->lock);
+		return;
+	}
+	if (q->bytes + len > q->max_bytes) {
+		if (q->dropped_bytes == 0)
+			log_warning("log buffer full (%zu bytes): dropping output until the log "
+				    "catches up",
+				    q->max_bytes);
+		drop_data(q, stream, buf, len);
+		g_mutex_unlock(&q->lock);
+		return;
+	}
+	push_line_end(q, i, ts);
+	push_drop_marker(q, ts, false);
+	push_data(q, stream, buf, len, ts);
 	g_cond_broadcast(&q->cond);
 	g_mutex_unlock(&q->lock);
 }
@@ -339,7 +393,7 @@ void log_writer_flush(struct log_writer *w, bool final, bool sync)
 			struct timespec now;
 			clock_gettime(CLOCK_REALTIME, &now);
 			g_mutex_lock(&w->nb->lock);
-			push_drop_marker(w->nb, &now);
+			push_drop_marker(w->nb, &now, true);
 			g_mutex_unlock(&w->nb->lock);
 		}
 		struct queue_item *it = item_new(OP_FLUSH, 0);

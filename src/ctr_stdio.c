@@ -35,7 +35,6 @@ gboolean stdio_pipes_create(struct monitor *m, GError **err)
 	for (int i = 0; i < 2; i++) {
 		if (!make_pipe(p, err))
 			return FALSE;
-		platform_grow_pipe(p[0], STDIO_PIPE_SIZE);
 		m->out[i].m = m;
 		m->out[i].fd = p[0];
 		m->out[i].stream = i == 0 ? OCIMON_STREAM_STDOUT : OCIMON_STREAM_STDERR;
@@ -67,6 +66,12 @@ static bool read_once(struct monitor *m, struct output_stream *s, bool *again)
 	}
 	if (n == 0)
 		return false;
+	/* A full read: the pipe was full and the container waited for us. A bigger pipe lets
+	 * both run; only a stream that needs it spends the quota, and a refusal is fine. */
+	if (n == STDIO_READ_SIZE && !s->grown) {
+		s->grown = true;
+		platform_grow_pipe(s->fd, STDIO_PIPE_SIZE);
+	}
 	monitor_output(m, s->stream, m->read_buf, (size_t)n);
 	return true;
 }

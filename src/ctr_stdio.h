@@ -9,7 +9,10 @@ struct monitor;
  * are cut to 8 KiB separately. */
 #define STDIO_READ_SIZE (64 * 1024)
 
-/* What the output pipes are grown to where the platform allows it. */
+/* What an output pipe is grown to, where the platform allows it, once a read has found
+ * it full (the container outruns the monitor). Pipes start at the default 64 KiB: the
+ * per-user pipe quota (fs.pipe-user-pages-soft, 64 MiB) is shared with every process of
+ * the user, and 100 containers with two 1 MiB pipes each would spend it all. */
 #define STDIO_PIPE_SIZE (1024 * 1024)
 
 /* Creates the stdout/stderr pipes (and stdin with -i). */

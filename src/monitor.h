@@ -23,6 +23,7 @@ struct output_stream {
 	enum ocimon_stream stream;
 	guint watch;
 	bool eof;
+	bool grown; /* platform_grow_pipe was tried */
 };
 
 struct monitor {

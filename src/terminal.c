@@ -79,6 +79,7 @@ static void use_pty(struct monitor *m, int master)
 	m->out[0].fd = dup(master);
 	fd_set_cloexec(m->out[0].fd, true);
 	m->out[0].eof = false;
+	m->out[0].grown = true; /* not a pipe */
 	if (m->out[0].watch) {
 		g_source_remove(m->out[0].watch);
 		m->out[0].watch = 0;

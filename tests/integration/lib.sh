@@ -215,7 +215,16 @@ ensure_journald() {
     [[ -x /lib/systemd/systemd-journald ]] || return 1
     # A socket left behind by a journald that died refuses connections: start afresh.
     rm -f "$sock"
-    setsid /lib/systemd/systemd-journald >"$T_WORK/journald.log" 2>&1 </dev/null &
+    # Without the descriptors this shell inherited: a journald that outlives the test
+    # must not hold what they are, e.g. the benchmarks' flock (it kept
+    # /work/notes/bench.lock locked for ever once).
+    (
+        for fd in /proc/self/fd/*; do
+            fd=${fd##*/}
+            ((fd > 2)) && eval "exec $fd>&-" 2>/dev/null
+        done
+        exec setsid /lib/systemd/systemd-journald
+    ) >"$T_WORK/journald.log" 2>&1 </dev/null &
     wait_for 10 journald_alive
 }
 

@@ -137,6 +137,44 @@ else
     fail "tmpfs full: setup" "journald, /dev/log or the tmpfs mount is unavailable"
 fi
 
+# ---- 1b. a line cut by ENOSPC is ended, never glued to the next -------------------------------
+# The log on a 2 MiB tmpfs with 256 KiB free. The container writes 10000 lines of 100 bytes
+# through sed, whose stdio cuts them at 4 KiB boundaries, so reads end inside lines; then,
+# once the space is freed, 2000 more. A fragment whose rest was lost to the full disk must
+# end its line (an F record), not become the start of the first line written afterwards.
+tiny=$W/tiny2
+mkdir -p "$tiny" "$W/ctl2"
+if mount -t tmpfs -o size=2m tmpfs "$tiny"; then
+    t_on_exit "umount -l '$tiny'"
+    head -c $(((2048 - 256) * 1024)) /dev/zero >"$tiny/filler"
+    pad=$(printf '%090d' 0 | tr 0 x)
+    pm_t 60 run -d --name "$N-glue" --log-opt "path=$tiny/ctr.log" -v "$W/ctl2:/ctl" "$I" sh -c '
+        seq 10000001 10010000 | sed "s/\$/ '"$pad"'/"
+        touch /ctl/phase1
+        while [ ! -e /ctl/go ]; do sleep 0.1; done
+        seq 100001 102000 | sed "s/^/phase2 /; s/\$/ '"${pad:0:85}"'/"' >"$W/glue.id" 2>"$W/glue.err"
+    check "ENOSPC cut line: container created" test -s "$W/glue.id"
+    check "ENOSPC cut line: phase 1 written past the end of the disk (30 s)" wait_for 30 test -e "$W/ctl2/phase1"
+    sleep 1
+    rm -f "$tiny/filler"
+    touch "$W/ctl2/go"
+    rc=$(pm_t 60 wait "$N-glue" 2>/dev/null)
+    assert_eq "ENOSPC cut line: container exit code 0" 0 "$rc"
+    pm_t 60 logs "$N-glue" >"$W/glue.out" 2>"$W/glue.logerr"
+    assert_eq "ENOSPC cut line: no line has a fragment glued before phase2" "" \
+        "$(grep -m 3 '.phase2' "$W/glue.out")"
+    # Every line written after the space was freed, intact and in order.
+    assert_eq "ENOSPC cut line: the 2000 lines written after the space was freed are intact" \
+        "0 2000" "$(grep '^phase2 ' "$W/glue.out" | awk -v pad="${pad:0:85}" '
+            $0 != "phase2 " (100000 + NR) " " pad { bad++ } END { print bad + 0, NR }')"
+    assert_match "ENOSPC cut line: the lost lines are counted in the log" \
+        'ocimon: dropped [0-9]+ bytes \([1-9][0-9]* lines\)' "$(cat "$W/glue.logerr")"
+    pm_t 60 rm -f "$N-glue" >/dev/null 2>&1
+    umount -l "$tiny"
+else
+    fail "ENOSPC cut line: setup" "cannot mount a tmpfs"
+fi
+
 # ---- 2. journald killed mid-run, k8s-file beside it -------------------------------------------
 id=$N-journald
 d_bundle "$id" -- sh -c 'i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo "jd $i"; sleep 0.01; done; echo done'

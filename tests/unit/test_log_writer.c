@@ -168,6 +168,66 @@ START_TEST(test_nonblocking_never_stalls_and_marks_drops)
 }
 END_TEST
 
+/* Non-blocking mode drops whole reads: a fragment whose rest was dropped must end its line
+ * (an empty F record), never be joined to the next line that gets through. */
+START_TEST(test_nonblocking_drop_never_glues_lines)
+{
+	g_autofree char *dir = g_dir_make_tmp("ocimon-nb3-XXXXXX", NULL);
+	g_autofree char *fifo = g_build_filename(dir, "slow.log", NULL);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	int reader = open(fifo, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(reader, 0);
+	char *args[] = {fifo, NULL};
+	struct log_config cfg = {.cid = "cid", .size_max = -1, .global_size_max = -1};
+	g_autoptr(GError) err = NULL;
+	g_autoptr(log_writer) w = log_writer_open(args, &cfg, &err);
+	ck_assert_ptr_nonnull(w);
+	ck_assert(log_writer_set_nonblocking(w, 64 * 1024, &err));
+
+	char line[100];
+	memset(line, 'x', sizeof(line));
+	line[99] = '\n';
+	struct timespec ts = {0, 0};
+	for (int i = 0; i < 3000; i++) /* the FIFO and the queue are full */
+		log_writer_write(w, OCIMON_STREAM_STDOUT, line, sizeof(line), &ts);
+	log_writer_write(w, OCIMON_STREAM_STDOUT, "HEAD", 4, &ts); /* fits */
+	char tail[300];
+	memset(tail, 't', sizeof(tail));
+	tail[299] = '\n';
+	log_writer_write(w, OCIMON_STREAM_STDOUT, tail, sizeof(tail), &ts); /* dropped */
+
+	GString *got = g_string_new(NULL);
+	char buf[65536];
+	gint64 deadline = g_get_monotonic_time() + 10 * G_USEC_PER_SEC;
+	bool sent = false;
+	while (g_get_monotonic_time() < deadline && !strstr(got->str, "NEXT")) {
+		ssize_t n = read(reader, buf, sizeof(buf));
+		if (n > 0)
+			g_string_append_len(got, buf, n);
+		else
+			g_usleep(10000);
+		/* HEAD was the last thing queued: once it is out, the queue is empty. */
+		if (!sent && strstr(got->str, "HEAD")) {
+			log_writer_write(w, OCIMON_STREAM_STDOUT, "NEXT\n", 5, &ts);
+			sent = true;
+		}
+	}
+	const char *head = strstr(got->str, " stdout P HEAD\n");
+	ck_assert_msg(head != NULL, "HEAD was not logged as a fragment");
+	const char *after = strstr(head + 1, " stdout ");
+	ck_assert_ptr_nonnull(after);
+	ck_assert_msg(strncmp(after, " stdout F \n", 11) == 0, "HEAD is followed by %.40s", after);
+	ck_assert_ptr_null(strstr(got->str, "ttt"));
+	ck_assert_ptr_nonnull(strstr(got->str, " stdout F NEXT\n"));
+	ck_assert_ptr_nonnull(strstr(got->str, "[ocimon: dropped "));
+	g_string_free(got, TRUE);
+	close(reader);
+	log_writer_stop_queue(w);
+	unlink(fifo);
+	rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_nonblocking_flush_delivers_everything)
 {
 	g_autofree char *dir = g_dir_make_tmp("ocimon-nb2-XXXXXX", NULL);
@@ -206,6 +266,7 @@ Suite *make_suite(void)
 	tcase_add_test(tc, test_passthrough_alone);
 	tcase_add_test(tc, test_nonblocking_never_stalls_and_marks_drops);
 	tcase_add_test(tc, test_nonblocking_flush_delivers_everything);
+	tcase_add_test(tc, test_nonblocking_drop_never_glues_lines);
 	suite_add_tcase(s, tc);
 	return s;
 }
