@@ -49,6 +49,8 @@ static void client_free(struct attach_client *c)
 	g_free(c);
 }
 
+static void stall_timer_update(struct attach_server *s);
+
 static void client_drop(struct attach_client *c, const char *why)
 {
 	struct attach_server *s = c->server;
@@ -56,6 +58,7 @@ static void client_drop(struct attach_client *c, const char *why)
 	g_ptr_array_remove(s->clients, c);
 	if (!attach_is_congested(s->m))
 		monitor_resume_output(s->m);
+	stall_timer_update(s);
 }
 
 /* Sends queued frames until the socket is full. Returns false if the client is gone. */
@@ -94,6 +97,7 @@ static gboolean client_writable_cb(int fd, GIOCondition cond, gpointer data)
 		c->out_watch = 0;
 		if (!attach_is_congested(c->server->m))
 			monitor_resume_output(c->server->m);
+		stall_timer_update(c->server);
 		return G_SOURCE_REMOVE;
 	}
 	if (!attach_is_congested(c->server->m))
@@ -124,22 +128,56 @@ static gboolean client_readable_cb(int fd, GIOCondition cond, gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The stall check is a one-shot timer, armed only while some client has output queued:
+ * an idle monitor (no client, or clients that keep up) has no timer at all, so it sleeps
+ * until something happens, as conmon does (issue 11). */
 static gboolean stall_check_cb(gpointer data)
 {
 	struct attach_server *s = data;
+	s->stall_timer = 0;
 	gint64 now = g_get_monotonic_time();
+	gint64 limit = (gint64)s->m->opts->attach_stall_timeout * G_USEC_PER_SEC;
 	for (guint i = 0; i < s->clients->len;) {
 		struct attach_client *c = g_ptr_array_index(s->clients, i);
-		if (c->queued > 0 &&
-		    now - c->last_progress > ATTACH_STALL_SECONDS * G_USEC_PER_SEC) {
+		if (c->queued > 0 && now - c->last_progress >= limit) {
 			log_warning("attach client %d took no output for %d s; disconnecting it",
-				    c->fd, ATTACH_STALL_SECONDS);
-			client_drop(c, "stalled");
+				    c->fd, s->m->opts->attach_stall_timeout);
+			client_drop(c, "stalled"); /* re-arms the timer if others still wait */
 			continue;
 		}
 		i++;
 	}
-	return G_SOURCE_CONTINUE;
+	stall_timer_update(s);
+	return G_SOURCE_REMOVE;
+}
+
+/* Arms the timer for the earliest deadline of a client with queued output, or removes
+ * it when none has any. An armed timer is left alone: deadlines only move later (progress
+ * resets them), and the callback re-arms for the next one. */
+static void stall_timer_update(struct attach_server *s)
+{
+	int timeout = s->m->opts->attach_stall_timeout;
+	gint64 earliest = G_MAXINT64;
+	for (guint i = 0; i < s->clients->len; i++) {
+		struct attach_client *c = g_ptr_array_index(s->clients, i);
+		if (c->queued > 0)
+			earliest = MIN(earliest, c->last_progress);
+	}
+	if (earliest == G_MAXINT64 || timeout <= 0) {
+		if (s->stall_timer) {
+			g_source_remove(s->stall_timer);
+			s->stall_timer = 0;
+		}
+		return;
+	}
+	if (s->stall_timer)
+		return;
+	gint64 left = earliest + (gint64)timeout * G_USEC_PER_SEC - g_get_monotonic_time();
+	/* Whole seconds, rounded up: g_timeout_add_seconds lets the wakeups of many
+	 * monitors coalesce, and a stall limit needs no finer grain. */
+	guint secs = left <= 0 ? 0 : (guint)((left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+	s->stall_timer = secs == 0 ? g_idle_add(stall_check_cb, s)
+				   : g_timeout_add_seconds(secs, stall_check_cb, s);
 }
 
 /* Accepts one pending connection; false when there is none (or accept failed). */
@@ -226,7 +264,6 @@ gboolean attach_server_open(struct monitor *m, GError **err)
 	s->fd = fd_steal(&fd);
 	s->clients = g_ptr_array_new_with_free_func((GDestroyNotify)client_free);
 	s->watch = g_unix_fd_add(s->fd, G_IO_IN, accept_cb, s);
-	s->stall_timer = g_timeout_add_seconds(1, stall_check_cb, s);
 	m->attach = s;
 	g_free(m->attach_socket_path);
 	m->attach_socket_path = g_build_filename(m->opts->bundle, "attach", NULL);
@@ -275,6 +312,7 @@ void attach_broadcast(struct monitor *m, enum ocimon_stream stream, const char *
 			c->out_watch = g_unix_fd_add(c->fd, G_IO_OUT, client_writable_cb, c);
 		i++;
 	}
+	stall_timer_update(s);
 }
 
 bool attach_is_congested(struct monitor *m)
@@ -291,16 +329,19 @@ bool attach_is_congested(struct monitor *m)
 }
 
 /* At exit: blocking flush with a progress deadline, so a stalled client cannot hold
- * the exit files back for more than ATTACH_STALL_SECONDS. */
+ * the exit files back for more than the stall timeout (ATTACH_STALL_SECONDS when the
+ * setting is 0: "never dropped" cannot mean never exiting). */
 static void client_flush_blocking(struct attach_client *c)
 {
-	gint64 deadline = g_get_monotonic_time() + ATTACH_STALL_SECONDS * G_USEC_PER_SEC;
+	int timeout = c->server->m->opts->attach_stall_timeout;
+	gint64 limit = (gint64)(timeout > 0 ? timeout : ATTACH_STALL_SECONDS) * G_USEC_PER_SEC;
+	gint64 deadline = g_get_monotonic_time() + limit;
 	while (!g_queue_is_empty(&c->frames)) {
 		size_t before = c->queued;
 		if (!client_send_queued(c))
 			return;
 		if (c->queued < before)
-			deadline = g_get_monotonic_time() + ATTACH_STALL_SECONDS * G_USEC_PER_SEC;
+			deadline = g_get_monotonic_time() + limit;
 		gint64 left = deadline - g_get_monotonic_time();
 		if (left <= 0) {
 			log_warning("attach client %d stalled at exit; dropping %zu bytes", c->fd,

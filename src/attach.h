@@ -14,7 +14,8 @@ struct monitor;
 /* Above this much queued output for one client, the container's output is paused
  * (a slow reader slows the container, as with conmon, but loses nothing). */
 #define ATTACH_CLIENT_QUEUE_HIGH (1024 * 1024)
-/* A client that takes nothing for this long while output waits is disconnected. */
+/* A client that takes nothing for this long while output waits is disconnected (the
+ * default of the attach_stall_timeout setting, o->attach_stall_timeout). */
 #define ATTACH_STALL_SECONDS 10
 
 /* Creates <bundle>/attach (or the socket-dir symlink variant) and starts listening. */
@@ -25,6 +26,6 @@ void attach_broadcast(struct monitor *m, enum ocimon_stream stream, const char *
 /* True while some client has more than ATTACH_CLIENT_QUEUE_HIGH queued. */
 bool attach_is_congested(struct monitor *m);
 
-/* Sends what is queued (waiting at most ATTACH_STALL_SECONDS for a client that makes no
+/* Sends what is queued (waiting at most the stall timeout for a client that makes no
  * progress), then closes every client and the listening socket. */
 void attach_server_close(struct monitor *m);
