@@ -173,6 +173,10 @@ static GOptionEntry *option_entries(struct ocimon_options *o)
 	     "Seconds between resource samples served on <bundle>/stats (default 5, 0 = no "
 	     "stats)",
 	     "SECONDS"},
+	    {"stats-max-interval", 0, 0, G_OPTION_ARG_INT, &o->stats_max_interval,
+	     "Longest seconds between samples of a container whose use does not change: the "
+	     "interval doubles while nothing moves (default 300)",
+	     "SECONDS"},
 	    {"stdin", 'i', 0, G_OPTION_ARG_NONE, &o->stdin_,
 	     "Open up a pipe to pass stdin to the container", NULL},
 	    {"sync", 0, 0, G_OPTION_ARG_NONE, &o->sync,
@@ -225,13 +229,18 @@ gboolean ocimon_options_parse(struct ocimon_options *o, int argc, char **argv, G
 	g_auto(GStrv) args = normalize_argv(argc, argv);
 	/* g_option_context_parse_strv may drop and free elements; it owns args. */
 	g_option_context_set_help_enabled(ctx, FALSE);
-	/* An impossible value tells whether --stats-interval was given at all. */
-	int default_interval = o->stats_interval;
+	/* An impossible value tells whether --stats-interval (--stats-max-interval) was
+	 * given at all. */
+	int default_interval = o->stats_interval, default_max = o->stats_max_interval;
 	o->stats_interval = G_MININT;
+	o->stats_max_interval = G_MININT;
 	gboolean ok = g_option_context_parse_strv(ctx, &args, err);
 	o->given.stats_interval = o->stats_interval != G_MININT;
 	if (!o->given.stats_interval)
 		o->stats_interval = default_interval;
+	o->given.stats_max_interval = o->stats_max_interval != G_MININT;
+	if (!o->given.stats_max_interval)
+		o->stats_max_interval = default_max;
 	if (!ok)
 		return FALSE;
 	o->given.log_mode = o->log_mode != NULL;
@@ -343,6 +352,9 @@ gboolean ocimon_options_validate(struct ocimon_options *o, const char *cwd, GErr
 	/* ocimon's own options. */
 	if (o->stats_interval < 0)
 		return fail(err, "--stats-interval must be at least 0 (0 turns stats off)");
+	if (o->stats_max_interval < 1 || o->stats_max_interval > STATS_INTERVAL_LIMIT)
+		return fail(err, "--stats-max-interval must be between 1 and %d",
+			    STATS_INTERVAL_LIMIT);
 	if (o->ocimon_run_dir == NULL)
 		o->ocimon_run_dir = registry_default_run_dir();
 	if (o->jail_name == NULL)

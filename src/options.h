@@ -67,17 +67,17 @@ struct ocimon_options {
 	int log_max_files;
 	gint64 log_size_max;
 	gint64 log_global_size_max;
-	int stats_interval; /* seconds between samples; 0: no stats */
+	int stats_interval;     /* seconds between samples; 0: no stats */
+	int stats_max_interval; /* seconds a quiet container's samples back off to */
 
 	/* ocimon settings without a flag: from the config file or annotations (settings.h) */
-	int stats_max_interval;   /* seconds a quiet container's samples back off to */
-	int stats_history;        /* samples kept */
-	int attach_stall_timeout; /* seconds an attach client may take nothing; 0: never */
+	int stats_history;                /* samples kept */
+	int attach_stall_timeout;         /* seconds an attach client may take nothing; 0: never */
 	struct ocimon_settings *settings; /* effective settings and their origins, or NULL */
 
 	/* which of ocimon's flags the command line gave: they beat file and annotations */
 	struct {
-		gboolean log_mode, log_max_buffer, stats_interval, run_dir;
+		gboolean log_mode, log_max_buffer, stats_interval, stats_max_interval, run_dir;
 	} given;
 
 	/* derived by ocimon_options_validate */

@@ -13,7 +13,7 @@
 #define DEFAULT_LOG_MAX_BUFFER (1024 * 1024)
 /* Upper bounds: a typo must not become a 10^9-entry ring or a year-long timer. */
 #define MAX_ROTATE_FILES  1000
-#define MAX_INTERVAL_S    86400
+#define MAX_INTERVAL_S    STATS_INTERVAL_LIMIT
 #define MAX_STATS_HISTORY 100000
 #define MAX_STALL_TIMEOUT 86400
 #define MAX_CONFIG_SIZE   (1024 * 1024)

@@ -37,7 +37,12 @@ void settings_merge_options(struct ocimon_settings *s, struct ocimon_options *o)
 	} else {
 		o->stats_interval = s->stats_interval;
 	}
-	o->stats_max_interval = s->stats_max_interval;
+	if (o->given.stats_max_interval) {
+		g_autofree char *v = g_strdup_printf("%d", o->stats_max_interval);
+		from_flag(s, SETTING_STATS_MAX_INTERVAL, v);
+	} else {
+		o->stats_max_interval = s->stats_max_interval;
+	}
 	o->stats_history = s->stats_history;
 	o->attach_stall_timeout = s->attach_stall_timeout;
 

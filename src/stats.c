@@ -17,22 +17,35 @@
 
 /* ---- pure pieces ---- */
 
+void stats_ring_init(struct stats_ring *r, guint cap)
+{
+	r->cap = MAX(cap, 1u);
+	r->items = g_malloc(sizeof(*r->items) * r->cap); /* not zeroed: see struct stats_ring */
+	r->start = r->len = 0;
+}
+
+void stats_ring_clear(struct stats_ring *r)
+{
+	g_clear_pointer(&r->items, g_free);
+	r->cap = r->start = r->len = 0;
+}
+
 void stats_ring_push(struct stats_ring *r, const struct ocimon_sample *s)
 {
-	if (r->len < STATS_HISTORY) {
-		r->items[(r->start + r->len) % STATS_HISTORY] = *s;
+	if (r->len < r->cap) {
+		r->items[(r->start + r->len) % r->cap] = *s;
 		r->len++;
 		return;
 	}
 	r->items[r->start] = *s; /* overwrite the oldest */
-	r->start = (r->start + 1) % STATS_HISTORY;
+	r->start = (r->start + 1) % r->cap;
 }
 
 const struct ocimon_sample *stats_ring_get(const struct stats_ring *r, guint i)
 {
 	if (i >= r->len)
 		return NULL;
-	return &r->items[(r->start + i) % STATS_HISTORY];
+	return &r->items[(r->start + i) % r->cap];
 }
 
 const struct ocimon_sample *stats_ring_last(const struct stats_ring *r)
@@ -59,6 +72,30 @@ void stats_peaks_update(struct stats_peaks *p, const struct ocimon_sample *s)
 	}
 	p->pids = MAX(p->pids, s->pids);
 	p->cpu_percent = MAX(p->cpu_percent, s->cpu_percent);
+}
+
+bool stats_sample_moved(const struct ocimon_sample *prev, const struct ocimon_sample *cur)
+{
+	double dcpu = cur->cpu_percent - prev->cpu_percent;
+	if (dcpu >= STATS_MOVE_CPU_POINTS || dcpu <= -STATS_MOVE_CPU_POINTS)
+		return true;
+	guint64 dmem = cur->mem_bytes > prev->mem_bytes ? cur->mem_bytes - prev->mem_bytes
+							: prev->mem_bytes - cur->mem_bytes;
+	if (dmem >= STATS_MOVE_MEM_BYTES)
+		return true;
+	/* dmem < 1 MiB here, so the product cannot overflow. */
+	if (dmem >= STATS_MOVE_MEM_FLOOR && dmem * 100 >= prev->mem_bytes * STATS_MOVE_MEM_PERCENT)
+		return true;
+	return cur->pids != prev->pids;
+}
+
+int stats_next_interval(int current, int base, int max, bool moved)
+{
+	if (base <= 0)
+		return 0;
+	if (moved || current < base || max <= base)
+		return base;
+	return current >= max / 2 ? max : current * 2;
 }
 
 double stats_cpu_percent(guint64 prev_cpu_ns, gint64 prev_mono_us, guint64 cpu_ns, gint64 mono_us)
@@ -155,6 +192,8 @@ json_t *stats_document(const struct stats_doc_info *info, const struct ocimon_sa
 	json_object_set_new(o, "container_pid", json_integer(info->container_pid));
 	json_object_set_new(o, "started_at", time_json(info->started_at));
 	json_object_set_new(o, "interval_s", json_integer(info->interval));
+	json_object_set_new(o, "current_interval_s", json_integer(info->interval_now));
+	json_object_set_new(o, "max_interval_s", json_integer(info->max_interval));
 	set_str_or_null(o, "source", info->source);
 	set_str_or_null(o, "error", info->error);
 	json_object_set_new(o, "sample_cpu_ns", json_integer(info->sample_cpu_ns));
@@ -185,11 +224,17 @@ json_t *stats_summary(const struct stats_summary_info *info, const struct ocimon
 	json_object_set_new(o, "exit_status", json_integer(info->exit_status));
 	json_object_set_new(o, "oom_killed", json_boolean(info->oom_killed));
 	json_object_set_new(o, "total_cpu_ns", u64(last ? last->cpu_ns : 0));
-	json_object_set_new(o, "peak_mem_bytes", u64(peaks->mem_bytes));
-	json_object_set_new(o, "peak_mem_at",
-			    peaks->mem_at ? time_json(peaks->mem_at) : json_null());
+	const struct stats_kernel_peaks *k = info->kernel;
+	bool kmem = k != NULL && k->mem_from != NULL && k->mem_bytes > peaks->mem_bytes;
+	json_t *sampled_at = peaks->mem_at ? time_json(peaks->mem_at) : json_null();
+	json_object_set_new(o, "peak_mem_bytes", u64(kmem ? k->mem_bytes : peaks->mem_bytes));
+	json_object_set_new(o, "peak_mem_from", json_string(kmem ? k->mem_from : "samples"));
+	json_object_set_new(o, "peak_mem_at", kmem ? json_null() : json_incref(sampled_at));
+	json_object_set_new(o, "peak_mem_sampled_bytes", u64(peaks->mem_bytes));
+	json_object_set_new(o, "peak_mem_sampled_at", sampled_at);
 	json_object_set_new(o, "mem_limit_bytes", u64(last ? last->mem_limit_bytes : 0));
-	json_object_set_new(o, "peak_pids", u64(peaks->pids));
+	guint64 kpids = k != NULL && k->pids_from != NULL ? k->pids : 0;
+	json_object_set_new(o, "peak_pids", u64(MAX(kpids, peaks->pids)));
 	json_object_set_new(o, "peak_cpu_percent", percent(peaks->cpu_percent));
 	json_object_set_new(o, "blk_read_bytes", u64(last ? last->blk_read_bytes : 0));
 	json_object_set_new(o, "blk_write_bytes", u64(last ? last->blk_write_bytes : 0));
@@ -213,10 +258,11 @@ struct stats_state {
 	char *error; /* why the last sample failed */
 	gint64 started_at;
 	gint64 sample_cpu_ns, sample_cpu_ns_max, sample_cpu_ns_sum;
-	guint n_timed; /* samples whose cost is in the sum */
+	guint n_timed;    /* samples whose cost is in the sum */
+	int interval_now; /* the adaptive interval the timer runs at (seconds) */
 	char *summary_path;
 	char *registry_path;
-	struct stats_ring ring; /* last: its samples are not zeroed (see stats_monitor_start) */
+	struct stats_ring ring;
 };
 
 static gint64 thread_cpu_ns(void)
@@ -262,12 +308,13 @@ static gboolean take_sample(struct stats_state *st, struct ocimon_sample *out, G
 	return TRUE;
 }
 
-/* A sample for the ring; its CPU cost is measured, the goal being under 1 ms for an
- * idle container (reported in the socket document). */
-static void sample_into_ring(struct stats_state *st)
+/* A sample for the ring; its CPU cost is measured, the goal being under 100 µs for an
+ * idle container (reported in the socket document). Returns whether it moved notably
+ * from the one before (the first one always has); a failed sample has not. */
+static bool sample_into_ring(struct stats_state *st)
 {
 	if (st->src == NULL)
-		return;
+		return false;
 	gint64 t0 = thread_cpu_ns();
 	struct ocimon_sample s;
 	g_autoptr(GError) err = NULL;
@@ -278,18 +325,41 @@ static void sample_into_ring(struct stats_state *st)
 	st->n_timed++;
 	if (!ok) {
 		set_error(st, err);
-		return;
+		return false;
 	}
+	const struct ocimon_sample *prev = stats_ring_last(&st->ring);
+	bool moved = prev == NULL || stats_sample_moved(prev, &s);
 	stats_ring_push(&st->ring, &s);
 	stats_peaks_update(&st->peaks, &s);
 	st->n_samples++;
+	return moved;
+}
+
+static gboolean sample_cb(gpointer data);
+
+/* The sampler is a timer at the adaptive interval, re-made only when the interval
+ * changes: at the top of its back-off a quiet container wakes its monitor once every
+ * stats_max_interval seconds (issue 11). */
+static void arm_sampler(struct stats_state *st, int secs)
+{
+	if (st->timer)
+		g_source_remove(st->timer);
+	st->interval_now = secs;
+	st->timer = g_timeout_add_seconds((guint)secs, sample_cb, st);
 }
 
 static gboolean sample_cb(gpointer data)
 {
 	struct stats_state *st = data;
-	sample_into_ring(st);
-	return G_SOURCE_CONTINUE;
+	const struct ocimon_options *o = st->m->opts;
+	bool moved = sample_into_ring(st);
+	int next =
+	    stats_next_interval(st->interval_now, o->stats_interval, o->stats_max_interval, moved);
+	if (next == st->interval_now)
+		return G_SOURCE_CONTINUE;
+	st->timer = 0; /* this source goes when we return */
+	arm_sampler(st, next);
+	return G_SOURCE_REMOVE;
 }
 
 /* Which settings are in force and why, and what was ignored (ocimonctl inspect). */
@@ -311,9 +381,14 @@ static char *document_cb(gpointer data, size_t *len)
 	struct ocimon_sample fresh;
 	const struct ocimon_sample *current = stats_ring_last(&st->ring);
 	if (st->src != NULL) {
+		/* Asked: a fresh sample, whatever the interval. If the container moved while
+		 * the sampler was backed off, the sampler comes back to the base interval. */
 		g_autoptr(GError) err = NULL;
 		if (take_sample(st, &fresh, &err)) {
 			stats_peaks_update(&st->peaks, &fresh);
+			if (st->timer && st->interval_now > o->stats_interval &&
+			    (current == NULL || stats_sample_moved(current, &fresh)))
+				arm_sampler(st, o->stats_interval);
 			current = &fresh;
 		} else
 			set_error(st, err);
@@ -325,6 +400,8 @@ static char *document_cb(gpointer data, size_t *len)
 	    .container_pid = st->m->container_pid,
 	    .started_at = st->started_at,
 	    .interval = o->stats_interval,
+	    .interval_now = st->interval_now,
+	    .max_interval = MAX(o->stats_max_interval, o->stats_interval),
 	    .source = st->src ? stats_source_describe(st->src) : NULL,
 	    .error = st->error,
 	    .sample_cpu_ns = st->sample_cpu_ns,
@@ -417,11 +494,9 @@ void stats_monitor_start(struct monitor *m)
 	const struct ocimon_options *o = m->opts;
 	if (o->exec || m->stats != NULL)
 		return;
-	/* The ring's ~35 KB become resident as samples arrive (10 minutes at the default
-	 * interval), not all at once: only what comes before it is zeroed. */
-	struct stats_state *st = g_malloc(sizeof(*st));
-	memset(st, 0, offsetof(struct stats_state, ring));
-	st->ring.start = st->ring.len = 0;
+	struct stats_state *st = g_new0(struct stats_state, 1);
+	/* The ring's samples (~35 KB by default) become resident as they arrive. */
+	stats_ring_init(&st->ring, (guint)MAX(o->stats_history, 1));
 	m->stats = st;
 	st->m = m;
 	st->started_at = g_get_real_time();
@@ -439,7 +514,7 @@ void stats_monitor_start(struct monitor *m)
 		if (st->src != NULL)
 			st->have_baseline = take_sample(st, &st->baseline, &e2);
 		if (st->src != NULL)
-			st->timer = g_timeout_add_seconds((guint)o->stats_interval, sample_cb, st);
+			arm_sampler(st, o->stats_interval);
 		st->server = stats_server_open(o->bundle, "stats", document_cb, st, &err);
 		if (st->server == NULL)
 			log_warning("stats: no stats socket: %s", err->message);
@@ -473,8 +548,12 @@ void stats_monitor_finish(struct monitor *m, int status)
 	}
 	g_clear_pointer(&st->server, stats_server_close);
 	/* The cgroup outlives the container's processes until the runtime deletes it,
-	 * which podman does only after our exit file: the totals are still there. */
+	 * which podman does only after our exit file: the totals and the kernel's peaks are
+	 * still there. */
 	sample_into_ring(st);
+	struct stats_kernel_peaks kernel = {0};
+	if (st->src != NULL)
+		stats_source_read_peaks(st->src, &kernel);
 
 	g_autoptr(GError) err = NULL;
 	if (st->registry_path != NULL && unlink(st->registry_path) < 0 && errno != ENOENT)
@@ -492,6 +571,7 @@ void stats_monitor_finish(struct monitor *m, int status)
 	    .oom_killed = oom_recorded(o),
 	    .n_samples = st->n_samples,
 	    .summary_path = st->summary_path,
+	    .kernel = &kernel,
 	};
 	json_t *summary = stats_summary(&info, stats_ring_last(&st->ring), &st->peaks);
 	if (st->error != NULL)
@@ -537,6 +617,7 @@ void stats_monitor_free(struct monitor *m)
 	stats_source_free(st->src);
 	g_free(st->error);
 	g_free(st->summary_path);
+	stats_ring_clear(&st->ring);
 	g_free(st);
 	m->stats = NULL;
 }

@@ -26,6 +26,10 @@ struct stats_source *stats_source_open(pid_t container_pid, pid_t monitor_pid, c
 gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev,
 			   struct ocimon_sample *out, GError **err);
 
+/* The kernel's own high-water marks (struct stats_kernel_peaks, stats.h), read once at
+ * exit. */
+void stats_source_read_peaks(struct stats_source *s, struct stats_kernel_peaks *out);
+
 /* True when the backend reports cpu_percent itself (racct's pcpu); otherwise the
  * sampler computes it from cpu_ns. */
 bool stats_source_has_cpu_percent(const struct stats_source *s);

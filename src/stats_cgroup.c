@@ -1,5 +1,7 @@
 /* Linux: samples from the container's cgroup, v1 or v2 (SPEC §3). Opening finds the
- * files once; each sample then is six small reads into a stack buffer, no allocation. */
+ * files once; the first sample opens them and keeps them open, so each sample after that
+ * is a pread(2) per file (cgroupfs regenerates a file read at offset 0) into a stack
+ * buffer: no path walk, no allocation, about 1 µs a file instead of 7 (issue 11). */
 #include "stats_cgroup.h"
 
 #include <errno.h>
@@ -20,7 +22,12 @@ enum cg_file { CG_CPU, CG_MEM_USAGE, CG_MEM_STAT, CG_MEM_LIMIT, CG_PIDS, CG_IO, 
 struct stats_source {
 	bool v2;
 	guint64 physical;
-	char *file[CG_N];
+	char *file[CG_N]; /* NULL: not there (a controller not enabled) */
+	int fd[CG_N];     /* -1 until the first read */
+	/* memory.stat is the dearest file (v1 ~0.8 KiB, v2 ~3 KiB to format and parse): read
+	 * only when the usage moved since the sample that last read it. */
+	guint64 stat_usage, stat_inactive;
+	bool have_stat;
 	char *dir; /* its disappearance means the cgroup was removed */
 	char *procs;
 	char *describe;
@@ -49,6 +56,8 @@ struct stats_source *cgroup_source_new(const char *root, const char *membership_
 	if (path == NULL)
 		return NULL;
 	g_autoptr(stats_source) s = g_new0(struct stats_source, 1);
+	for (int i = 0; i < CG_N; i++)
+		s->fd[i] = -1;
 	s->physical = physical;
 	g_autofree char *controllers = g_strdup_printf("%s/cgroup.controllers", root);
 	s->v2 = g_file_test(controllers, G_FILE_TEST_EXISTS);
@@ -147,6 +156,35 @@ static ssize_t read_small(const char *path, char *buf, size_t size)
 	return (ssize_t)len;
 }
 
+/* The whole of an open cgroup file from offset 0 (one pread: the files are far smaller
+ * than buf). Returns its length or -errno. */
+static ssize_t pread_small(int fd, char *buf, size_t size)
+{
+	ssize_t n;
+	do
+		n = pread(fd, buf, size - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return n;
+}
+
+/* File i into buf, opening it on first use. Returns its length, -ENOENT when the file is
+ * not there (it is then never tried again), or another -errno. */
+static ssize_t read_file(struct stats_source *s, int i, char *buf, size_t size)
+{
+	if (s->fd[i] < 0) {
+		s->fd[i] = open(s->file[i], O_RDONLY | O_CLOEXEC);
+		if (s->fd[i] < 0)
+			return -errno;
+	}
+	ssize_t n = pread_small(s->fd[i], buf, size);
+	if (n < 0)
+		fd_close(&s->fd[i]); /* ENODEV: the cgroup was removed; the caller checks */
+	return n;
+}
+
 gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev,
 			   struct ocimon_sample *out, GError **err)
 {
@@ -156,7 +194,13 @@ gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *p
 	for (int i = 0; i < CG_N; i++) {
 		if (s->file[i] == NULL)
 			continue;
-		ssize_t n = read_small(s->file[i], buf, sizeof(buf));
+		if (i == CG_MEM_STAT && have[CG_MEM_USAGE] && s->have_stat &&
+		    usage == s->stat_usage) {
+			inactive = s->stat_inactive;
+			have[i] = true;
+			continue;
+		}
+		ssize_t n = read_file(s, i, buf, sizeof(buf));
 		if (n < 0) {
 			/* A missing file is a controller not enabled, unless the whole cgroup
 			 * is gone (the container was deleted). */
@@ -166,6 +210,8 @@ gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *p
 					    s->dir, g_strerror(e));
 				return FALSE;
 			}
+			if (n == -ENOENT)
+				g_clear_pointer(&s->file[i], g_free);
 			continue;
 		}
 		switch ((enum cg_file)i) {
@@ -182,6 +228,9 @@ gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *p
 		case CG_MEM_STAT:
 			have[i] = cgroup_parse_keyed(
 			    buf, s->v2 ? "inactive_file" : "total_inactive_file", &inactive);
+			s->have_stat = have[i] && have[CG_MEM_USAGE];
+			s->stat_usage = usage;
+			s->stat_inactive = inactive;
 			break;
 		case CG_MEM_LIMIT:
 			have[i] = cgroup_parse_value(buf, &limit);
@@ -211,6 +260,29 @@ gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *p
 	return TRUE;
 }
 
+void stats_source_read_peaks(struct stats_source *s, struct stats_kernel_peaks *out)
+{
+	memset(out, 0, sizeof(*out));
+	/* Beside the files already found: the memory controller's (v1) or the cgroup's (v2)
+	 * directory. */
+	const char *mem = s->file[CG_MEM_USAGE] ? s->file[CG_MEM_USAGE] : NULL;
+	char buf[256];
+	if (mem != NULL) {
+		g_autofree char *dir = g_path_get_dirname(mem);
+		const char *name = s->v2 ? "memory.peak" : "memory.max_usage_in_bytes";
+		g_autofree char *path = g_build_filename(dir, name, NULL);
+		if (read_small(path, buf, sizeof(buf)) > 0 &&
+		    cgroup_parse_value(buf, &out->mem_bytes))
+			out->mem_from = name;
+	}
+	if (s->v2 && s->file[CG_PIDS] != NULL) {
+		g_autofree char *dir = g_path_get_dirname(s->file[CG_PIDS]);
+		g_autofree char *path = g_build_filename(dir, "pids.peak", NULL);
+		if (read_small(path, buf, sizeof(buf)) > 0 && cgroup_parse_value(buf, &out->pids))
+			out->pids_from = "pids.peak";
+	}
+}
+
 bool stats_source_has_cpu_percent(const struct stats_source *s)
 {
 	return false;
@@ -230,8 +302,10 @@ void stats_source_free(struct stats_source *s)
 {
 	if (s == NULL)
 		return;
-	for (int i = 0; i < CG_N; i++)
+	for (int i = 0; i < CG_N; i++) {
 		g_free(s->file[i]);
+		fd_close(&s->fd[i]);
+	}
 	g_free(s->dir);
 	g_free(s->procs);
 	g_free(s->describe);

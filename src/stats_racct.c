@@ -63,6 +63,12 @@ gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *p
 	return TRUE;
 }
 
+void stats_source_read_peaks(struct stats_source *s, struct stats_kernel_peaks *out)
+{
+	/* racct keeps no high-water marks: the summary's peaks are the samples'. */
+	memset(out, 0, sizeof(*out));
+}
+
 bool stats_source_has_cpu_percent(const struct stats_source *s)
 {
 	return true;

@@ -344,7 +344,7 @@ START_TEST(test_merge_flags_win)
 	struct ocimon_settings s;
 	parse_flags(&o, "--cid x --log-size-max 10240 --log-mode blocking --log-max-buffer 8k "
 			"--log-rotate --log-max-files 2 --stats-interval 0 "
-			"--ocimon-run-dir /run/from-flag");
+			"--stats-max-interval 20 --ocimon-run-dir /run/from-flag");
 	layers(&s, layered_file,
 	       "{\"io.ocimon.log-mode\": \"non-blocking\", \"io.ocimon.log-max-files\": \"9\","
 	       " \"io.ocimon.stats-interval\": \"2\"}");
@@ -353,11 +353,12 @@ START_TEST(test_merge_flags_win)
 	ck_assert_uint_eq(o.log_max_buffer_bytes, 8 * 1024);
 	ck_assert_int_eq(o.log_max_files, 2);
 	ck_assert_int_eq(o.stats_interval, 0);
+	ck_assert_int_eq(o.stats_max_interval, 20); /* the file says 60 */
+	ck_assert_int_eq(s.stats_max_interval, 20);
 	ck_assert_str_eq(o.ocimon_run_dir, "/run/from-flag");
 	for (int i = 0; i < SETTING_N; i++) {
 		enum setting_origin want = SETTING_FROM_FLAG;
-		if (i == SETTING_STATS_HISTORY || i == SETTING_STATS_MAX_INTERVAL ||
-		    i == SETTING_ATTACH_STALL_TIMEOUT)
+		if (i == SETTING_STATS_HISTORY || i == SETTING_ATTACH_STALL_TIMEOUT)
 			want = SETTING_FROM_FILE; /* no flag for these */
 		ck_assert_msg(s.origin[i] == want, "%s: origin %s", setting_key(i),
 			      setting_origin_name(s.origin[i]));

@@ -262,6 +262,94 @@ static void put(const char *dir, const char *name, const char *text)
 	ck_assert(g_file_set_contents(p, text, -1, NULL));
 }
 
+/* Rewrites a file in place (cgroupfs files never change inode; g_file_set_contents would
+ * rename a new one over it, which a file kept open does not see). */
+static void rewrite(const char *dir, const char *name, const char *text)
+{
+	g_autofree char *p = g_build_filename(dir, name, NULL);
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void remove_tree(const char *root, const char *dir, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++) {
+		g_autofree char *p = g_build_filename(dir, names[i], NULL);
+		g_unlink(p);
+	}
+	g_rmdir(dir);
+	g_autofree char *ctl = g_build_filename(root, "cgroup.controllers", NULL);
+	g_unlink(ctl);
+	g_rmdir(root);
+}
+
+/* The files stay open between samples; memory.stat is read again only when the usage
+ * moved; at exit the kernel's high-water marks (issue 11). */
+START_TEST(test_open_files_stat_skip_and_peaks)
+{
+	g_autofree char *root = g_dir_make_tmp("ocimon-cg-XXXXXX", NULL);
+	put(root, "cgroup.controllers", "cpu memory pids\n");
+	g_autofree char *dir = g_build_filename(root, "ctr", NULL);
+	ck_assert_int_eq(g_mkdir(dir, 0755), 0);
+	put(dir, "cpu.stat", "usage_usec 5\n");
+	put(dir, "memory.current", "100000\n");
+	put(dir, "memory.stat", "anon 1\ninactive_file 30000\n");
+	put(dir, "pids.current", "2\n");
+	g_autoptr(GError) err = NULL;
+	g_autoptr(stats_source) src = cgroup_source_new(root, "0::/ctr\n", NULL, PHYS, &err);
+	ck_assert_ptr_nonnull(src);
+	struct ocimon_sample s = {0};
+	ck_assert(stats_source_read(src, NULL, &s, &err));
+	ck_assert_uint_eq(s.cpu_ns, 5000);
+	ck_assert_uint_eq(s.mem_bytes, 70000);
+	ck_assert_uint_eq(s.pids, 2);
+
+	rewrite(dir, "cpu.stat", "usage_usec 7\n");
+	rewrite(dir, "memory.stat", "anon 1\ninactive_file 50000\n");
+	ck_assert(stats_source_read(src, NULL, &s, &err));
+	ck_assert_uint_eq(s.cpu_ns, 7000);     /* read again through the open file */
+	ck_assert_uint_eq(s.mem_bytes, 70000); /* same usage: memory.stat not read */
+
+	rewrite(dir, "memory.current", "100001\n");
+	ck_assert(stats_source_read(src, NULL, &s, &err));
+	ck_assert_uint_eq(s.mem_bytes, 50001); /* usage moved: memory.stat read */
+
+	/* No memory.peak, no pids.peak (kernels before 5.19 / 6.1): nothing. */
+	struct stats_kernel_peaks k;
+	stats_source_read_peaks(src, &k);
+	ck_assert_ptr_null(k.mem_from);
+	ck_assert_ptr_null(k.pids_from);
+	ck_assert_uint_eq(k.mem_bytes + k.pids, 0);
+	put(dir, "memory.peak", "4190208\n");
+	put(dir, "pids.peak", "7\n");
+	stats_source_read_peaks(src, &k);
+	ck_assert_str_eq(k.mem_from, "memory.peak");
+	ck_assert_uint_eq(k.mem_bytes, 4190208);
+	ck_assert_str_eq(k.pids_from, "pids.peak");
+	ck_assert_uint_eq(k.pids, 7);
+	const char *const names[] = {"cpu.stat",    "memory.current", "memory.stat", "pids.current",
+				     "memory.peak", "pids.peak",      NULL};
+	remove_tree(root, dir, names);
+}
+END_TEST
+
+START_TEST(test_v1_kernel_peaks)
+{
+	g_autoptr(GError) err = NULL;
+	g_autofree char *text = fixture_text("v1/proc_pid_cgroup");
+	g_autofree char *root = fixture("v1");
+	g_autoptr(stats_source) src = cgroup_source_new(root, text, CID_V1, PHYS, &err);
+	ck_assert_ptr_nonnull(src);
+	struct stats_kernel_peaks k;
+	stats_source_read_peaks(src, &k);
+	ck_assert_str_eq(k.mem_from, "memory.max_usage_in_bytes");
+	ck_assert_uint_eq(k.mem_bytes, 23654400);
+	ck_assert_ptr_null(k.pids_from); /* v1 keeps no pids peak */
+}
+END_TEST
+
 START_TEST(test_removed_cgroup)
 {
 	g_autofree char *root = g_dir_make_tmp("ocimon-cg-XXXXXX", NULL);
@@ -273,6 +361,11 @@ START_TEST(test_removed_cgroup)
 	g_autoptr(GError) err = NULL;
 	g_autoptr(stats_source) src = cgroup_source_new(root, "0::/ctr\n", NULL, PHYS, &err);
 	ck_assert_ptr_nonnull(src);
+	/* A second source, not read yet: the files stay open after the first read, and on
+	 * cgroupfs a read of an open file of a removed cgroup fails (ENODEV) and takes the
+	 * same path as an open that fails, which is what a plain directory can show. */
+	g_autoptr(stats_source) later = cgroup_source_new(root, "0::/ctr\n", NULL, PHYS, &err);
+	ck_assert_ptr_nonnull(later);
 	struct ocimon_sample s = {0};
 	ck_assert(stats_source_read(src, NULL, &s, &err));
 	ck_assert_uint_eq(s.cpu_ns, 5000);
@@ -282,7 +375,7 @@ START_TEST(test_removed_cgroup)
 	g_unlink(cpu);
 	g_unlink(mem);
 	ck_assert_int_eq(g_rmdir(dir), 0);
-	ck_assert(!stats_source_read(src, NULL, &s, &err));
+	ck_assert(!stats_source_read(later, NULL, &s, &err));
 	ck_assert_int_eq(err->code, ENOENT);
 	ck_assert_msg(strstr(err->message, "was removed") != NULL, "%s", err->message);
 	g_autofree char *ctl = g_build_filename(root, "cgroup.controllers", NULL);
@@ -310,6 +403,8 @@ Suite *make_suite(void)
 	tcase_add_test(t, test_v2_limit_and_missing_files);
 	tcase_add_test(t, test_unknown_cgroup);
 	tcase_add_test(t, test_removed_cgroup);
+	tcase_add_test(t, test_open_files_stat_skip_and_peaks);
+	tcase_add_test(t, test_v1_kernel_peaks);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -43,8 +43,8 @@ END_TEST
 
 START_TEST(test_ring_wrap)
 {
-	static struct stats_ring r; /* 120 samples: not on the test's stack */
-	memset(&r, 0, sizeof(r));
+	struct stats_ring r;
+	stats_ring_init(&r, STATS_HISTORY);
 	ck_assert_ptr_null(stats_ring_last(&r));
 	for (int i = 0; i < 5; i++) {
 		struct ocimon_sample s = sample_n(i);
@@ -70,6 +70,117 @@ START_TEST(test_ring_wrap)
 			  STATS_HISTORY + 7);
 	ck_assert_uint_eq(stats_ring_before(&r, now, 0)->mem_bytes, STATS_HISTORY + 9);
 	ck_assert_ptr_null(stats_ring_before(&r, now, (gint64)3600 * G_USEC_PER_SEC));
+	stats_ring_clear(&r);
+
+	/* The length comes from the stats.history setting: 3 keeps the 3 newest. */
+	stats_ring_init(&r, 3);
+	for (int i = 0; i < 7; i++) {
+		struct ocimon_sample s = sample_n(i);
+		stats_ring_push(&r, &s);
+	}
+	ck_assert_uint_eq(r.len, 3);
+	ck_assert_uint_eq(stats_ring_get(&r, 0)->mem_bytes, 4);
+	ck_assert_uint_eq(stats_ring_last(&r)->mem_bytes, 6);
+	stats_ring_clear(&r);
+	stats_ring_init(&r, 0); /* at least one */
+	struct ocimon_sample one = sample_n(9);
+	stats_ring_push(&r, &one);
+	stats_ring_push(&r, &one);
+	ck_assert_uint_eq(r.len, 1);
+	stats_ring_clear(&r);
+	ck_assert_ptr_null(r.items);
+}
+END_TEST
+
+/* ---- the adaptive interval (issue 11) ---- */
+
+START_TEST(test_sample_moved)
+{
+	struct ocimon_sample a = sample_n(1), b;
+	a.mem_bytes = 4 * 1024 * 1024;
+	a.cpu_percent = 0;
+	b = a;
+	ck_assert(!stats_sample_moved(&a, &b)); /* identical */
+	b.cpu_percent = 4.99;
+	ck_assert(!stats_sample_moved(&a, &b));
+	b.cpu_percent = 5.0; /* 5 points up */
+	ck_assert(stats_sample_moved(&a, &b));
+	b = a;
+	a.cpu_percent = 100;
+	b.cpu_percent = 94;
+	ck_assert(stats_sample_moved(&a, &b)); /* 6 points down */
+	b.cpu_percent = 97;
+	ck_assert(!stats_sample_moved(&a, &b)); /* a steady hog is quiet too */
+	a.cpu_percent = b.cpu_percent = 0;
+
+	/* Memory: 5% of 4 MiB is 209715.2 bytes (above the 64 KiB floor). */
+	b.mem_bytes = a.mem_bytes + 209716;
+	ck_assert(stats_sample_moved(&a, &b));
+	b.mem_bytes = a.mem_bytes + 209715;
+	ck_assert(!stats_sample_moved(&a, &b));
+	b.mem_bytes = a.mem_bytes - 209716;
+	ck_assert(stats_sample_moved(&a, &b));
+	/* A small container: 5% is below the floor, a few pages are noise... */
+	a.mem_bytes = 200 * 1024;
+	b.mem_bytes = a.mem_bytes + 16 * 1024;
+	ck_assert(!stats_sample_moved(&a, &b));
+	/* ...64 KiB is not (32% here). */
+	b.mem_bytes = a.mem_bytes + 64 * 1024;
+	ck_assert(stats_sample_moved(&a, &b));
+	/* A big one: 1 MiB always counts though it is far below 5%. */
+	a.mem_bytes = G_GUINT64_CONSTANT(8) << 30;
+	b.mem_bytes = a.mem_bytes + 1024 * 1024;
+	ck_assert(stats_sample_moved(&a, &b));
+	b.mem_bytes = a.mem_bytes + 1024 * 1024 - 1;
+	ck_assert(!stats_sample_moved(&a, &b));
+	/* Huge values: no overflow in the percentage. */
+	a.mem_bytes = G_MAXUINT64;
+	b.mem_bytes = G_MAXUINT64 - 100000;
+	ck_assert(!stats_sample_moved(&a, &b));
+	b.mem_bytes = 0;
+	ck_assert(stats_sample_moved(&a, &b));
+	/* From nothing. */
+	a.mem_bytes = 0;
+	b.mem_bytes = 64 * 1024;
+	ck_assert(stats_sample_moved(&a, &b));
+	b.mem_bytes = 4096;
+	ck_assert(!stats_sample_moved(&a, &b));
+	/* A process more or less. */
+	b = a;
+	b.pids = a.pids + 1;
+	ck_assert(stats_sample_moved(&a, &b));
+}
+END_TEST
+
+START_TEST(test_next_interval)
+{
+	/* Quiet: doubles from the base up to the max, then stays there. */
+	int want[] = {10, 20, 40, 80, 160, 300, 300};
+	int cur = 5;
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		cur = stats_next_interval(cur, 5, 300, false);
+		ck_assert_int_eq(cur, want[i]);
+	}
+	/* A move brings it back to the base at once, from anywhere. */
+	ck_assert_int_eq(stats_next_interval(300, 5, 300, true), 5);
+	ck_assert_int_eq(stats_next_interval(40, 5, 300, true), 5);
+	ck_assert_int_eq(stats_next_interval(5, 5, 300, true), 5);
+	/* A max that is no multiple of the base is reached exactly. */
+	ck_assert_int_eq(stats_next_interval(40, 5, 70, false), 70);
+	ck_assert_int_eq(stats_next_interval(70, 5, 70, false), 70);
+	ck_assert_int_eq(stats_next_interval(34, 5, 70, false), 68);
+	/* A max at or below the base: no back-off. */
+	ck_assert_int_eq(stats_next_interval(5, 5, 5, false), 5);
+	ck_assert_int_eq(stats_next_interval(5, 5, 1, false), 5);
+	ck_assert_int_eq(stats_next_interval(60, 60, 30, false), 60);
+	/* Below the base (the base changed): back to it. */
+	ck_assert_int_eq(stats_next_interval(1, 5, 300, false), 5);
+	/* The largest values do not overflow. */
+	ck_assert_int_eq(stats_next_interval(86400, 1, 86400, false), 86400);
+	ck_assert_int_eq(stats_next_interval(G_MAXINT, 1, G_MAXINT, false), G_MAXINT);
+	/* No stats. */
+	ck_assert_int_eq(stats_next_interval(5, 0, 300, false), 0);
+	ck_assert_int_eq(stats_next_interval(5, 0, 300, true), 0);
 }
 END_TEST
 
@@ -121,8 +232,8 @@ static void assert_sample_shape(json_t *o)
 
 START_TEST(test_document_shape)
 {
-	static struct stats_ring r;
-	memset(&r, 0, sizeof(r));
+	struct stats_ring r;
+	stats_ring_init(&r, STATS_HISTORY);
 	struct stats_peaks p = {0};
 	for (int i = 0; i < 3; i++) {
 		struct ocimon_sample s = sample_n(i);
@@ -137,6 +248,8 @@ START_TEST(test_document_shape)
 				      .container_pid = 11,
 				      .started_at = 1,
 				      .interval = 5,
+				      .interval_now = 40,
+				      .max_interval = 300,
 				      .source = "cgroup v2 /x",
 				      .sample_cpu_ns = 42};
 	json_t *d = stats_document(&info, stats_ring_last(&r), &r, &p);
@@ -144,6 +257,8 @@ START_TEST(test_document_shape)
 	ck_assert_str_eq(json_string_value(json_object_get(d, "id")), "abc");
 	ck_assert_str_eq(json_string_value(json_object_get(d, "name")), "web");
 	ck_assert_int_eq(json_integer_value(json_object_get(d, "interval_s")), 5);
+	ck_assert_int_eq(json_integer_value(json_object_get(d, "current_interval_s")), 40);
+	ck_assert_int_eq(json_integer_value(json_object_get(d, "max_interval_s")), 300);
 	ck_assert(json_is_null(json_object_get(d, "error")));
 	ck_assert_int_eq(json_integer_value(json_object_get(d, "sample_cpu_ns")), 42);
 	json_t *cur = json_object_get(d, "current");
@@ -162,13 +277,15 @@ START_TEST(test_document_shape)
 	json_decref(d);
 
 	/* No sample (racct disabled): current is null and error says why. */
-	memset(&r, 0, sizeof(r));
+	stats_ring_clear(&r);
+	stats_ring_init(&r, STATS_HISTORY);
 	info.error = RACCT_DISABLED_MESSAGE;
 	d = stats_document(&info, NULL, &r, &p);
 	ck_assert(json_is_null(json_object_get(d, "current")));
 	ck_assert_str_eq(json_string_value(json_object_get(d, "error")), RACCT_DISABLED_MESSAGE);
 	ck_assert_uint_eq(json_array_size(json_object_get(d, "history")), 0);
 	json_decref(d);
+	stats_ring_clear(&r);
 }
 END_TEST
 
@@ -243,6 +360,47 @@ START_TEST(test_summary_shape)
 	s = stats_summary(&info, NULL, &(struct stats_peaks){0});
 	ck_assert_int_eq(json_integer_value(json_object_get(s, "total_cpu_ns")), 0);
 	ck_assert(json_is_null(json_object_get(s, "last")));
+	json_decref(s);
+}
+END_TEST
+
+/* The kernel's high-water marks beat sparse samples (issue 11). */
+START_TEST(test_summary_kernel_peaks)
+{
+	struct ocimon_sample last = sample_n(4);
+	struct stats_peaks p = {.mem_bytes = 1000, .mem_at = last.timestamp, .pids = 2};
+	struct stats_kernel_peaks k = {.mem_bytes = 4190208,
+				       .mem_from = "memory.max_usage_in_bytes",
+				       .pids = 5,
+				       .pids_from = "pids.peak"};
+	struct stats_summary_info info = {.id = "abc", .kernel = &k};
+	json_t *s = stats_summary(&info, &last, &p);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "peak_mem_bytes")), 4190208);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "peak_mem_from")),
+			 "memory.max_usage_in_bytes");
+	ck_assert(json_is_null(json_object_get(s, "peak_mem_at"))); /* the kernel has no time */
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "peak_mem_sampled_bytes")), 1000);
+	ck_assert(json_is_string(json_object_get(s, "peak_mem_sampled_at")));
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "peak_pids")), 5);
+	json_decref(s);
+
+	/* A sample above the kernel's figure (not the same accounting) is kept, with its time;
+	 * pids from the samples when they saw more. */
+	k.mem_bytes = 500;
+	k.pids = 1;
+	s = stats_summary(&info, &last, &p);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "peak_mem_bytes")), 1000);
+	ck_assert_str_eq(json_string_value(json_object_get(s, "peak_mem_from")), "samples");
+	ck_assert(json_is_string(json_object_get(s, "peak_mem_at")));
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "peak_pids")), 2);
+	json_decref(s);
+
+	/* Files the kernel does not have: the samples. */
+	struct stats_kernel_peaks none = {.mem_bytes = 99999999, .pids = 99};
+	info.kernel = &none;
+	s = stats_summary(&info, &last, &p);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "peak_mem_bytes")), 1000);
+	ck_assert_int_eq(json_integer_value(json_object_get(s, "peak_pids")), 2);
 	json_decref(s);
 }
 END_TEST
@@ -425,8 +583,25 @@ START_TEST(test_options)
 	ck_assert_msg(strstr(msg, "--stats-interval") != NULL, "%s", msg);
 	ocimon_options_clear(&o);
 
+	const char *max[] = {"--stats-max-interval", "60", NULL};
+	ck_assert_ptr_null(parse(&o, max));
+	ck_assert_int_eq(o.stats_max_interval, 60);
+	ck_assert(o.given.stats_max_interval);
+	ocimon_options_clear(&o);
+	ck_assert_ptr_null(parse(&o, none));
+	ck_assert_int_eq(o.stats_max_interval, STATS_DEFAULT_MAX_INTERVAL);
+	ck_assert(!o.given.stats_max_interval);
+	ocimon_options_clear(&o);
+	const char *bad_max[] = {"--stats-max-interval", "0", NULL};
+	g_autofree char *msg2 = parse(&o, bad_max);
+	ck_assert_ptr_nonnull(msg2);
+	ck_assert_msg(strstr(msg2, "--stats-max-interval must be between 1 and 86400") != NULL,
+		      "%s", msg2);
+	ocimon_options_clear(&o);
+
 	g_autofree char *help = ocimon_options_help();
 	ck_assert_ptr_nonnull(strstr(help, "--stats-interval"));
+	ck_assert_ptr_nonnull(strstr(help, "--stats-max-interval"));
 	ck_assert_ptr_nonnull(strstr(help, "--ocimon-run-dir"));
 	ck_assert_ptr_nonnull(strstr(help, "--jail-name"));
 }
@@ -559,6 +734,9 @@ Suite *make_suite(void)
 	tcase_add_test(t, test_racct_sample_json);
 	tcase_add_test(t, test_sample_json_absurd_percent);
 	tcase_add_test(t, test_summary_shape);
+	tcase_add_test(t, test_summary_kernel_peaks);
+	tcase_add_test(t, test_sample_moved);
+	tcase_add_test(t, test_next_interval);
 	suite_add_tcase(s, t);
 	t = tcase_create("registry");
 	tcase_add_test(t, test_registry_match);
