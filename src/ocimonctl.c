@@ -685,6 +685,14 @@ static void print_summary(json_t *s, const struct look *l)
 	printf("Peak memory:  %s of %s (%.2f%%)%s%s\n", peak_s, limit_s,
 	       limit ? (double)peak / (double)limit * 100.0 : 0.0, peak_at ? " at " : "",
 	       peak_at ? peak_at : "");
+	/* The kernel's high-water mark has no time: the highest sample says when. */
+	const char *from = json_string_value(json_object_get(s, "peak_mem_from"));
+	const char *sampled_at = json_string_value(json_object_get(s, "peak_mem_sampled_at"));
+	if (from != NULL && !g_str_equal(from, "samples")) {
+		g_autofree char *sampled = stats_human_size(get_u64(s, "peak_mem_sampled_bytes"));
+		printf("              (the kernel's %s; highest sample %s%s%s)\n", from, sampled,
+		       sampled_at ? " at " : "", sampled_at ? sampled_at : "");
+	}
 	printf("Peak PIDs:    %" G_GUINT64_FORMAT "\n", get_u64(s, "peak_pids"));
 	printf("Block I/O:    %s read / %s written\n", rd, wr);
 	printf("Samples:      %" G_GUINT64_FORMAT "\n", get_u64(s, "samples"));

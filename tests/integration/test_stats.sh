@@ -1,7 +1,9 @@
 #!/bin/bash
 # Built-in stats through real podman: the monitor's sampler, its stats socket, the exit
 # summary and the registry, as ocimonctl shows them. podman passes no --stats-interval
-# or --ocimon-run-dir, so the defaults apply: 5 s samples, registry in /run/ocimon.
+# or --ocimon-run-dir, so the defaults apply: samples every 5 s backing off to 300 s while
+# nothing changes, registry in /run/ocimon. CPU thresholds are loose (>= 20 % for a hog
+# that should show ~100 %): the machine may be busy with other work.
 # Test helpers are called through check/wait_for, which shellcheck cannot see.
 # shellcheck disable=SC2317
 set -uo pipefail
@@ -45,7 +47,7 @@ pcpu=$(pm_t 30 stats --no-stream --format '{{.CPUPerc}}' "$hog")
 pcpu=${pcpu%\%}
 cpu=$(jq -r '.[0].cpu_percent' <<<"$json")
 printf '   ocimonctl cpu_percent=%s, podman stats CPU %%=%s\n' "$cpu" "$pcpu"
-check "stats --json: cpu_percent $cpu >= 50" ge "$cpu" 50
+check "stats --json: cpu_percent $cpu >= 20" ge "$cpu" 20
 check "stats --json: cpu_percent $cpu within 15 points of podman's $pcpu" within "$cpu" "$pcpu" 15
 check "stats --json: mem_bytes > 0" ge "$(jq -r '.[0].mem_bytes' <<<"$json")" 1
 check "stats --json: pids >= 1" ge "$(jq -r '.[0].pids' <<<"$json")" 1
@@ -92,7 +94,12 @@ assert_eq "stats socket: mode 0700" 700 "$(stat -c %a "$bundle/stats")"
 doc=$("$OCTL" stats --no-stream --raw "$hog" | jq '.[0]')
 assert_eq "document: version 1" 1 "$(jq -r .version <<<"$doc")"
 check "document: history of samples" ge "$(jq -r '.history | length' <<<"$doc")" 1
-check "document: peak CPU >= 50" ge "$(jq -r .peaks.cpu_percent <<<"$doc")" 50
+check "document: peak CPU >= 20" ge "$(jq -r .peaks.cpu_percent <<<"$doc")" 20
+# "current" is taken when asked, whatever the interval.
+age=$(jq -r '.current.timestamp | sub("\\.[0-9]+Z$"; "Z") | fromdateiso8601 | now - . | floor' <<<"$doc")
+check "document: current is a fresh sample ($age s old)" le "$age" 2
+assert_eq "document: the base interval" 5 "$(jq -r .interval_s <<<"$doc")"
+assert_eq "document: the longest interval (default)" 300 "$(jq -r .max_interval_s <<<"$doc")"
 assert_match "document: the cgroup it reads" '^cgroup v[12] /sys/fs/cgroup/' "$(jq -r .source <<<"$doc")"
 
 # --- top -------------------------------------------------------------------------------------
@@ -136,6 +143,13 @@ printf '   sampling cost of an idle container: last %s ns, mean %s ns, max %s ns
     "$(jq -r .sample_cpu_ns <<<"$idoc")" "$mean" "$(jq -r .sample_cpu_ns_max <<<"$idoc")"
 check "idle: one sample costs under 1 ms of CPU on average ($mean ns)" le "$mean" 999999
 check "idle: cpu_percent near 0" le "$(jq -r .current.cpu_percent <<<"$idoc")" 5
+# Nothing moves in a sleeping container: the interval doubles (5, 10, 20 ...).
+idle_backed_off() { [[ $("$OCTL" stats --no-stream --raw "$idle" | jq '.[0].current_interval_s') -ge 20 ]]; }
+check "idle: the sampler backs off to 20 s or more within 60 s" wait_for 60 idle_backed_off
+# The hog moves little once it runs flat out: its interval may grow too, but its samples
+# still show it busy.
+hdoc=$("$OCTL" stats --no-stream --raw "$hog" | jq '.[0]')
+check "hog: the last stored sample shows it busy" ge "$(jq -r '.history[-1].cpu_percent' <<<"$hdoc")" 20
 
 # --- stop: the exit summary ------------------------------------------------------------------
 pm_t 60 stop -t 1 "$hog" >/dev/null 2>&1
@@ -149,11 +163,20 @@ assert_eq "inspect --json: exit status as podman saw it" "$code" "$(jq -r .exit_
 assert_eq "inspect --json: not OOM" false "$(jq -r .oom_killed <<<"$sum")"
 check "inspect --json: duration >= 8 s" ge "$(jq -r .duration_s <<<"$sum")" 8
 check "inspect --json: peak memory > 0" ge "$(jq -r .peak_mem_bytes <<<"$sum")" 1
+assert_match "inspect --json: peak memory is the kernel's high-water mark" \
+    '^memory\.(max_usage_in_bytes|peak)$' "$(jq -r .peak_mem_from <<<"$sum")"
+check "inspect --json: peak memory >= the highest sample" \
+    ge "$(jq -r .peak_mem_bytes <<<"$sum")" "$(jq -r .peak_mem_sampled_bytes <<<"$sum")"
 check "inspect --json: peak pids >= 1" ge "$(jq -r .peak_pids <<<"$sum")" 1
 check "inspect --json: memory limit > 0" ge "$(jq -r .mem_limit_bytes <<<"$sum")" 1
+assert_eq "inspect --json: block I/O totals" "number number" \
+    "$(jq -r '[.blk_read_bytes, .blk_write_bytes] | map(type) | join(" ")' <<<"$sum")"
 human=$("$OCTL" inspect "$hog")
 assert_match "inspect: CPU time in words" $'\n''CPU time: +[0-9.]+s' "$human"
 assert_match "inspect: exit status" $'\n''Exit status: +'"$code" "$human"
+assert_match "inspect: peak memory" $'\n''Peak memory: +[0-9.]+[kMG]?B of ' "$human"
+assert_match "inspect: peak PIDs" $'\n''Peak PIDs: +[1-9]' "$human"
+assert_match "inspect: block I/O" $'\n''Block I/O: +[0-9.]+[kMG]?B read / [0-9.]+[kMG]?B written' "$human"
 check "summary: <bundle>/stats.json (podman 4 gives no persist dir)" test -f "$bundle/stats.json"
 check "summary file: total CPU > 0" ge "$(jq -r .total_cpu_ns "$bundle/stats.json")" 1
 check "stop: the stats socket is removed" test ! -e "$bundle/stats"
@@ -184,15 +207,18 @@ wrap() {
     printf '%s' "$w"
 }
 mkdir -p "$W/persist"
-fast=$(wrap fast.sh --stats-interval 1 --ocimon-run-dir "$W/myrun" --persist-dir "$W/persist")
+fast=$(wrap fast.sh --stats-interval 1 --stats-max-interval 2 --ocimon-run-dir "$W/myrun" --persist-dir "$W/persist")
 c=$T_NAME-fast
 id=$(OCIMON=$fast pm_t 60 run -d --name "$c" "$I" sh -c 'sleep 8; exit 3')
 check "--ocimon-run-dir: registered there" wait_for 10 test -f "$W/myrun/$id.json"
 check "--ocimon-run-dir: not in the default run dir" test ! -e "$RUN_DIR/$id.json"
 fast_samples() { [[ $("$OCTL" --run-dir "$W/myrun" stats --no-stream --raw "$c" | jq '.[0].history | length') -ge 2 ]]; }
 check "--stats-interval 1: two samples within 5 s" wait_for 5 fast_samples
-assert_eq "--stats-interval 1: the document says so" 1 \
-    "$("$OCTL" --run-dir "$W/myrun" stats --no-stream --raw "$c" | jq '.[0].interval_s')"
+fdoc=$("$OCTL" --run-dir "$W/myrun" stats --no-stream --raw "$c" | jq '.[0]')
+assert_eq "--stats-interval 1: the document says so" 1 "$(jq '.interval_s' <<<"$fdoc")"
+assert_eq "--stats-max-interval 2: the document says so" 2 "$(jq '.max_interval_s' <<<"$fdoc")"
+assert_eq "--stats-max-interval 2: a setting from the command line" "2 flag" \
+    "$(jq -r '.settings["stats.max_interval"] | "\(.value) \(.from)"' <<<"$fdoc")"
 wait_for 20 test -f "$W/persist/stats.json"
 check "--persist-dir: the summary is written there" test -f "$W/persist/stats.json"
 assert_eq "--persist-dir: exit status 3 in the summary" 3 "$(jq -r .exit_status "$W/persist/stats.json" 2>/dev/null)"
