@@ -617,9 +617,13 @@ static void print_history(json_t *s, const struct look *l)
 		     k8s_time_parse(last, strlen(last), &t1);
 	g_autofree char *span = stats_human_duration(timed ? (double)(t1 - t0) / 1e6 : 0);
 	json_int_t every = json_integer_value(json_object_get(s, "interval_s"));
+	json_int_t most = json_integer_value(json_object_get(s, "max_interval_s"));
 	printf("History:      %zu samples", len);
 	if (every > 0)
 		printf(", every %" JSON_INTEGER_FORMAT "s", every);
+	/* The adaptive interval: a quiet stretch has fewer samples, so it takes less room. */
+	if (every > 0 && most > every)
+		printf(" (up to %" JSON_INTEGER_FORMAT "s while quiet)", most);
 	if (timed)
 		printf(", over %s", span);
 	if (len > HISTORY_CELLS)

@@ -589,6 +589,8 @@ void stats_monitor_finish(struct monitor *m, int status)
 		json_array_append_new(history, stats_sample_to_json(stats_ring_get(&st->ring, i)));
 	json_object_set_new(summary, "history", history);
 	json_object_set_new(summary, "interval_s", json_integer(o->stats_interval));
+	json_object_set_new(summary, "max_interval_s",
+			    json_integer(MAX(o->stats_max_interval, o->stats_interval)));
 	if (o->settings != NULL)
 		add_settings(summary, o->settings);
 	g_autofree char *text =
