@@ -284,8 +284,9 @@ static void set_error(struct stats_state *st, const GError *e)
 
 /* One reading; cpu_percent against the newest sample at least a second older (the
  * previous interval for the timer, something recent for a socket request), else the
- * baseline taken at creation. */
-static gboolean take_sample(struct stats_state *st, struct ocimon_sample *out, GError **err)
+ * baseline taken at creation. thrifty: the periodic sampler's (stats_source_read). */
+static gboolean take_sample(struct stats_state *st, struct ocimon_sample *out, bool thrifty,
+			    GError **err)
 {
 	memset(out, 0, sizeof(*out));
 	out->timestamp = g_get_real_time();
@@ -293,7 +294,7 @@ static gboolean take_sample(struct stats_state *st, struct ocimon_sample *out, G
 	const struct ocimon_sample *prev = stats_ring_last(&st->ring);
 	if (prev == NULL && st->have_baseline)
 		prev = &st->baseline;
-	if (!stats_source_read(st->src, prev, out, err))
+	if (!stats_source_read(st->src, prev, thrifty, out, err))
 		return FALSE;
 	if (!stats_source_has_cpu_percent(st->src)) {
 		const struct ocimon_sample *ref =
@@ -308,17 +309,18 @@ static gboolean take_sample(struct stats_state *st, struct ocimon_sample *out, G
 	return TRUE;
 }
 
-/* A sample for the ring; its CPU cost is measured, the goal being under 100 µs for an
- * idle container (reported in the socket document). Returns whether it moved notably
- * from the one before (the first one always has); a failed sample has not. */
-static bool sample_into_ring(struct stats_state *st)
+/* A sample for the ring (thrifty: the periodic sampler's, see stats_source_read); its CPU
+ * cost is measured, the goal being under 100 µs for an idle container (reported in the
+ * socket document). Returns whether it moved notably from the one before (the first one
+ * always has); a failed sample has not. */
+static bool sample_into_ring(struct stats_state *st, bool thrifty)
 {
 	if (st->src == NULL)
 		return false;
 	gint64 t0 = thread_cpu_ns();
 	struct ocimon_sample s;
 	g_autoptr(GError) err = NULL;
-	gboolean ok = take_sample(st, &s, &err);
+	gboolean ok = take_sample(st, &s, thrifty, &err);
 	st->sample_cpu_ns = thread_cpu_ns() - t0;
 	st->sample_cpu_ns_max = MAX(st->sample_cpu_ns_max, st->sample_cpu_ns);
 	st->sample_cpu_ns_sum += st->sample_cpu_ns;
@@ -352,7 +354,7 @@ static gboolean sample_cb(gpointer data)
 {
 	struct stats_state *st = data;
 	const struct ocimon_options *o = st->m->opts;
-	bool moved = sample_into_ring(st);
+	bool moved = sample_into_ring(st, true);
 	int next =
 	    stats_next_interval(st->interval_now, o->stats_interval, o->stats_max_interval, moved);
 	if (next == st->interval_now)
@@ -384,7 +386,7 @@ static char *document_cb(gpointer data, size_t *len)
 		/* Asked: a fresh sample, whatever the interval. If the container moved while
 		 * the sampler was backed off, the sampler comes back to the base interval. */
 		g_autoptr(GError) err = NULL;
-		if (take_sample(st, &fresh, &err)) {
+		if (take_sample(st, &fresh, false, &err)) {
 			stats_peaks_update(&st->peaks, &fresh);
 			if (st->timer && st->interval_now > o->stats_interval &&
 			    (current == NULL || stats_sample_moved(current, &fresh)))
@@ -512,7 +514,7 @@ void stats_monitor_start(struct monitor *m)
 		 * what the cgroup holds now is the runtime's init, not the container. */
 		g_autoptr(GError) e2 = NULL;
 		if (st->src != NULL)
-			st->have_baseline = take_sample(st, &st->baseline, &e2);
+			st->have_baseline = take_sample(st, &st->baseline, false, &e2);
 		if (st->src != NULL)
 			arm_sampler(st, o->stats_interval);
 		st->server = stats_server_open(o->bundle, "stats", document_cb, st, &err);
@@ -550,7 +552,7 @@ void stats_monitor_finish(struct monitor *m, int status)
 	/* The cgroup outlives the container's processes until the runtime deletes it,
 	 * which podman does only after our exit file: the totals and the kernel's peaks are
 	 * still there. */
-	sample_into_ring(st);
+	sample_into_ring(st, false);
 	struct stats_kernel_peaks kernel = {0};
 	if (st->src != NULL)
 		stats_source_read_peaks(st->src, &kernel);

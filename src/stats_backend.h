@@ -22,8 +22,10 @@ struct stats_source *stats_source_open(pid_t container_pid, pid_t monitor_pid, c
 
 /* Reads one sample into out (timestamp and monotonic are set by the caller; prev is
  * the previous sample or NULL). Fails when the container's accounting is gone or
- * unavailable (ENOSYS: racct disabled). */
-gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev,
+ * unavailable (ENOSYS: racct disabled). thrifty (the periodic sampler's reads, not a
+ * request's or the exit's) lets a backend carry values over from prev that cannot have
+ * changed, or only by something outside the container. */
+gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev, bool thrifty,
 			   struct ocimon_sample *out, GError **err);
 
 /* The kernel's own high-water marks (struct stats_kernel_peaks, stats.h), read once at

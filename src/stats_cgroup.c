@@ -185,15 +185,34 @@ static ssize_t read_file(struct stats_source *s, int i, char *buf, size_t size)
 	return n;
 }
 
-gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev,
+/* Whether file i may be skipped by a thrifty read after the CPU counter read cpu: when
+ * it has not moved since prev, none of the container's processes ran, so none forked,
+ * exited or issued I/O. The limit only changes from outside (podman update), the I/O
+ * counters only by writeback of pages dirtied earlier: a request or the exit reads them
+ * (not thrifty), the history may lag until the container runs again. The memory usage is
+ * always read: reclaim moves it while the container sleeps. */
+static bool carried_over(int i, bool thrifty, const struct ocimon_sample *prev, bool have_cpu,
+			 guint64 cpu)
+{
+	if (!thrifty || prev == NULL || !have_cpu || cpu != prev->cpu_ns)
+		return false;
+	return i == CG_MEM_LIMIT || i == CG_PIDS || i == CG_IO;
+}
+
+gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev, bool thrifty,
 			   struct ocimon_sample *out, GError **err)
 {
 	char buf[CGROUP_READ_MAX];
 	bool have[CG_N] = {false};
 	guint64 cpu = 0, usage = 0, inactive = 0, limit = 0, pids = 0, rd = 0, wr = 0;
+	bool carried = false;
 	for (int i = 0; i < CG_N; i++) {
 		if (s->file[i] == NULL)
 			continue;
+		if (carried_over(i, thrifty, prev, have[CG_CPU], cpu)) {
+			carried = true;
+			continue;
+		}
 		if (i == CG_MEM_STAT && have[CG_MEM_USAGE] && s->have_stat &&
 		    usage == s->stat_usage) {
 			inactive = s->stat_inactive;
@@ -249,13 +268,18 @@ gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *p
 			break;
 		}
 	}
-	(void)prev;
 	out->cpu_ns = have[CG_CPU] ? cpu : 0;
 	out->mem_bytes = have[CG_MEM_USAGE] ? cgroup_mem_usage(usage, inactive) : 0;
 	out->mem_limit_bytes = cgroup_mem_limit(have[CG_MEM_LIMIT] ? limit : 0, s->physical);
 	out->pids = have[CG_PIDS] ? pids : 0;
 	out->blk_read_bytes = rd;
 	out->blk_write_bytes = wr;
+	if (carried) {
+		out->mem_limit_bytes = prev->mem_limit_bytes;
+		out->pids = prev->pids;
+		out->blk_read_bytes = prev->blk_read_bytes;
+		out->blk_write_bytes = prev->blk_write_bytes;
+	}
 	out->has_racct = false;
 	return TRUE;
 }

@@ -48,7 +48,7 @@ struct stats_source *stats_source_open(pid_t container_pid, pid_t monitor_pid, c
 	return s;
 }
 
-gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev,
+gboolean stats_source_read(struct stats_source *s, const struct ocimon_sample *prev, bool thrifty,
 			   struct ocimon_sample *out, GError **err)
 {
 	g_autofree char *text = racct_fetch(rctl_get_racct, s->filter, err);

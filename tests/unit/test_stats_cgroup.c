@@ -36,7 +36,7 @@ static gboolean sample_of(const char *root_rel, const char *membership, const ch
 	if (src == NULL)
 		return FALSE;
 	memset(s, 0, sizeof(*s));
-	return stats_source_read(src, NULL, s, err);
+	return stats_source_read(src, NULL, false, s, err);
 }
 
 START_TEST(test_membership_longest_ignores_named)
@@ -297,24 +297,47 @@ START_TEST(test_open_files_stat_skip_and_peaks)
 	put(dir, "memory.current", "100000\n");
 	put(dir, "memory.stat", "anon 1\ninactive_file 30000\n");
 	put(dir, "pids.current", "2\n");
+	put(dir, "memory.max", "1000000\n");
 	g_autoptr(GError) err = NULL;
 	g_autoptr(stats_source) src = cgroup_source_new(root, "0::/ctr\n", NULL, PHYS, &err);
 	ck_assert_ptr_nonnull(src);
 	struct ocimon_sample s = {0};
-	ck_assert(stats_source_read(src, NULL, &s, &err));
+	ck_assert(stats_source_read(src, NULL, false, &s, &err));
 	ck_assert_uint_eq(s.cpu_ns, 5000);
 	ck_assert_uint_eq(s.mem_bytes, 70000);
 	ck_assert_uint_eq(s.pids, 2);
 
 	rewrite(dir, "cpu.stat", "usage_usec 7\n");
 	rewrite(dir, "memory.stat", "anon 1\ninactive_file 50000\n");
-	ck_assert(stats_source_read(src, NULL, &s, &err));
+	ck_assert(stats_source_read(src, NULL, false, &s, &err));
 	ck_assert_uint_eq(s.cpu_ns, 7000);     /* read again through the open file */
 	ck_assert_uint_eq(s.mem_bytes, 70000); /* same usage: memory.stat not read */
 
 	rewrite(dir, "memory.current", "100001\n");
-	ck_assert(stats_source_read(src, NULL, &s, &err));
+	ck_assert(stats_source_read(src, NULL, false, &s, &err));
 	ck_assert_uint_eq(s.mem_bytes, 50001); /* usage moved: memory.stat read */
+
+	/* Thrifty (the sampler's) and the CPU counter has not moved since prev: pids, the
+	 * limit and I/O are prev's; the memory usage is read. */
+	struct ocimon_sample prev = s;
+	rewrite(dir, "pids.current", "9\n");
+	rewrite(dir, "memory.max", "2000000\n");
+	rewrite(dir, "memory.current", "100002\n");
+	ck_assert(stats_source_read(src, &prev, true, &s, &err));
+	ck_assert_uint_eq(s.pids, 2);
+	ck_assert_uint_eq(s.mem_limit_bytes, 1000000);
+	ck_assert_uint_eq(s.mem_bytes, 50002);
+	/* Not thrifty (a request, the exit): everything is read. */
+	ck_assert(stats_source_read(src, &prev, false, &s, &err));
+	ck_assert_uint_eq(s.pids, 9);
+	ck_assert_uint_eq(s.mem_limit_bytes, 2000000);
+	/* Thrifty, but the container ran: everything is read. */
+	prev = s;
+	rewrite(dir, "cpu.stat", "usage_usec 8\n");
+	rewrite(dir, "pids.current", "3\n");
+	ck_assert(stats_source_read(src, &prev, true, &s, &err));
+	ck_assert_uint_eq(s.cpu_ns, 8000);
+	ck_assert_uint_eq(s.pids, 3);
 
 	/* No memory.peak, no pids.peak (kernels before 5.19 / 6.1): nothing. */
 	struct stats_kernel_peaks k;
@@ -329,8 +352,8 @@ START_TEST(test_open_files_stat_skip_and_peaks)
 	ck_assert_uint_eq(k.mem_bytes, 4190208);
 	ck_assert_str_eq(k.pids_from, "pids.peak");
 	ck_assert_uint_eq(k.pids, 7);
-	const char *const names[] = {"cpu.stat",    "memory.current", "memory.stat", "pids.current",
-				     "memory.peak", "pids.peak",      NULL};
+	const char *const names[] = {"cpu.stat",   "memory.current", "memory.stat", "pids.current",
+				     "memory.max", "memory.peak",    "pids.peak",   NULL};
 	remove_tree(root, dir, names);
 }
 END_TEST
@@ -367,7 +390,7 @@ START_TEST(test_removed_cgroup)
 	g_autoptr(stats_source) later = cgroup_source_new(root, "0::/ctr\n", NULL, PHYS, &err);
 	ck_assert_ptr_nonnull(later);
 	struct ocimon_sample s = {0};
-	ck_assert(stats_source_read(src, NULL, &s, &err));
+	ck_assert(stats_source_read(src, NULL, false, &s, &err));
 	ck_assert_uint_eq(s.cpu_ns, 5000);
 	/* The runtime deletes the cgroup: a clear error, not zeros. */
 	g_autofree char *cpu = g_build_filename(dir, "cpu.stat", NULL);
@@ -375,7 +398,7 @@ START_TEST(test_removed_cgroup)
 	g_unlink(cpu);
 	g_unlink(mem);
 	ck_assert_int_eq(g_rmdir(dir), 0);
-	ck_assert(!stats_source_read(later, NULL, &s, &err));
+	ck_assert(!stats_source_read(later, NULL, false, &s, &err));
 	ck_assert_int_eq(err->code, ENOENT);
 	ck_assert_msg(strstr(err->message, "was removed") != NULL, "%s", err->message);
 	g_autofree char *ctl = g_build_filename(root, "cgroup.controllers", NULL);
