@@ -20,11 +20,14 @@
 #define STATS_INTERVAL_LIMIT 86400
 /* What counts as a change that brings the interval back to the base (issue 11): CPU use
  * moving by this many percentage points, or memory by 1 MiB, or by 5% when that is at
- * least 64 KiB (a few pages come and go in any container), or the number of pids. */
+ * least 512 KiB, or the number of pids. The floor is two of the kernel's per-CPU charge
+ * batches (64 pages each): the usage of a cgroup whose processes all sleep moves by that
+ * much when another cgroup's charges drain a CPU's stock (seen: -312 KiB in a sleeping
+ * container, whose CPU counter had not moved). */
 #define STATS_MOVE_CPU_POINTS  5.0
 #define STATS_MOVE_MEM_BYTES   (1024 * 1024)
 #define STATS_MOVE_MEM_PERCENT 5
-#define STATS_MOVE_MEM_FLOOR   (64 * 1024)
+#define STATS_MOVE_MEM_FLOOR   (512 * 1024)
 /* Version of the stats socket document and of stats.json (README "Built-in stats"). */
 #define STATS_SCHEMA_VERSION 1
 /* json_dumps flag: 74.16 stays "74.16", not "74.159999999999997". */

@@ -113,19 +113,26 @@ START_TEST(test_sample_moved)
 	ck_assert(!stats_sample_moved(&a, &b)); /* a steady hog is quiet too */
 	a.cpu_percent = b.cpu_percent = 0;
 
-	/* Memory: 5% of 4 MiB is 209715.2 bytes (above the 64 KiB floor). */
-	b.mem_bytes = a.mem_bytes + 209716;
+	/* Memory: 5% of 16 MiB is 838860.8 bytes (above the 512 KiB floor). */
+	a.mem_bytes = 16 * 1024 * 1024;
+	b.mem_bytes = a.mem_bytes + 838861;
 	ck_assert(stats_sample_moved(&a, &b));
-	b.mem_bytes = a.mem_bytes + 209715;
+	b.mem_bytes = a.mem_bytes + 838860;
 	ck_assert(!stats_sample_moved(&a, &b));
-	b.mem_bytes = a.mem_bytes - 209716;
+	b.mem_bytes = a.mem_bytes - 838861;
 	ck_assert(stats_sample_moved(&a, &b));
-	/* A small container: 5% is below the floor, a few pages are noise... */
+	/* 5% of 4 MiB is below the floor: not yet. */
+	a.mem_bytes = 4 * 1024 * 1024;
+	b.mem_bytes = a.mem_bytes + 300 * 1024;
+	ck_assert(!stats_sample_moved(&a, &b));
+	/* A small container: a drained charge batch is noise (seen: 540 KiB -> 228 KiB in a
+	 * sleeping container)... */
+	a.mem_bytes = 552960;
+	b.mem_bytes = 233472;
+	ck_assert(!stats_sample_moved(&a, &b));
+	/* ...512 KiB is not (a lot for it). */
 	a.mem_bytes = 200 * 1024;
-	b.mem_bytes = a.mem_bytes + 16 * 1024;
-	ck_assert(!stats_sample_moved(&a, &b));
-	/* ...64 KiB is not (32% here). */
-	b.mem_bytes = a.mem_bytes + 64 * 1024;
+	b.mem_bytes = a.mem_bytes + 512 * 1024;
 	ck_assert(stats_sample_moved(&a, &b));
 	/* A big one: 1 MiB always counts though it is far below 5%. */
 	a.mem_bytes = G_GUINT64_CONSTANT(8) << 30;
@@ -141,9 +148,9 @@ START_TEST(test_sample_moved)
 	ck_assert(stats_sample_moved(&a, &b));
 	/* From nothing. */
 	a.mem_bytes = 0;
-	b.mem_bytes = 64 * 1024;
+	b.mem_bytes = 512 * 1024;
 	ck_assert(stats_sample_moved(&a, &b));
-	b.mem_bytes = 4096;
+	b.mem_bytes = 256 * 1024;
 	ck_assert(!stats_sample_moved(&a, &b));
 	/* A process more or less. */
 	b = a;
