@@ -50,7 +50,7 @@ cp "$build/commit.h" "$gen/" 2>/dev/null || echo '#define OCIMON_COMMIT "unknown
 
 read -r -a pkgflags <<<"$(pkg-config --cflags glib-2.0 jansson)"
 base=(clang -fsyntax-only -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow
-    -I"$gen" -I. -Isrc -Ilogdrivers "${pkgflags[@]}")
+    -I"$gen" -I. -Isrc -Isrc/platform -Isrc/stats -Isrc/client -Ilogdrivers -Itests/unit "${pkgflags[@]}")
 passed=0
 failed=0
 ok() {

@@ -11,7 +11,7 @@
 #include "fdutil.h"
 #include "saturate.h"
 #include "stats_backend.h"
-#include "stats_cgroup.h"
+#include "stats_cgroup_linux.h"
 #include "stats_format.h"
 #include "top_parse.h"
 

@@ -8,7 +8,7 @@
 
 #include "cgroup_parse.h"
 #include "check_main.h"
-#include "stats_cgroup.h"
+#include "stats_cgroup_linux.h"
 
 #define CID_V1 "c9377b2d2e343cd7d63cb0db3f515d49bd6090c6f690c3b9a341265ad0b6144b"
 #define CID    "deadbeef0123456789abcdef0123456789abcdef0123456789abcdef01234567"

@@ -2,7 +2,7 @@
  * files once; the first sample opens them and keeps them open, so each sample after that
  * is a pread(2) per file (cgroupfs regenerates a file read at offset 0) into a stack
  * buffer: no path walk, no allocation, about 1 µs a file instead of 7 (issue 11). */
-#include "stats_cgroup.h"
+#include "stats_cgroup_linux.h"
 
 #include <errno.h>
 #include <fcntl.h>
