@@ -53,8 +53,8 @@ static void monitor_clear(struct monitor *m)
 {
 	attach_server_close(m);
 	ctl_fifos_close(m);
-	oom_watch_close(m);
-	stats_monitor_free(m);
+	g_clear_pointer(&m->oom, oom_watch_close);
+	g_clear_pointer(&m->stats, stats_free);
 	notify_proxy_close(m);
 	terminal_close(m);
 	stdio_close(m);
@@ -287,6 +287,17 @@ static char *runtime_failure_text(struct monitor *m, int wait_status)
 			       m->opts->runtime_path, exit_status_from_wait(wait_status));
 }
 
+/* The glue that hands the subsystems (src/platform, src/stats) what they need of the
+ * monitor, once the container's pid is known. An exec session has no stats of its own. */
+static void monitor_subsystems_start(struct monitor *m)
+{
+	const struct ocimon_options *o = m->opts;
+	if (m->oom == NULL)
+		m->oom = oom_watch_start(m->container_pid, o->persist_dir, o->bundle, o->exec);
+	if (m->stats == NULL && !o->exec)
+		m->stats = stats_start(o, m->container_pid);
+}
+
 static void runtime_exited(struct monitor *m, int wait_status)
 {
 	m->runtime_exited = true;
@@ -349,8 +360,7 @@ static void runtime_exited(struct monitor *m, int wait_status)
 	/* CRI-O's legacy exec reads only {"exit_code": N}: no pid message for it. */
 	if (!(m->opts->exec && m->opts->api_version < 1))
 		sync_message_send(&m->sync_fd, key, m->container_pid, NULL);
-	oom_watch_start(m);
-	stats_monitor_start(m);
+	monitor_subsystems_start(m);
 	stdio_watch(m);
 	/* Start-up is over: what it allocated and freed need not stay resident. */
 	platform_release_free_memory();
@@ -587,7 +597,7 @@ static void finish(struct monitor *m)
 	int status = m->timed_out ? -1 : m->container_status;
 
 	/* First, while the container's cgroup most likely still exists (SPEC §1.10). */
-	oom_watch_final_check(m);
+	oom_watch_final_check(m->oom);
 	/* Every byte the container wrote reaches the logs before the exit files say it is
 	 * done. */
 	if (!m->timed_out)
@@ -609,7 +619,7 @@ static void finish(struct monitor *m)
 	ctl_fifos_close(m);
 	close_inherited_fds(m);
 	/* The summary is complete when podman sees the exit file. */
-	stats_monitor_finish(m, status);
+	stats_finish(m->stats, status);
 
 	g_autoptr(GError) err = NULL;
 	if (o->persist_dir && !exit_file_write(o->persist_dir, "exit", status, &err)) {

@@ -57,7 +57,7 @@ struct monitor {
 	struct log_writer *logs;
 	struct attach_server *attach;
 	struct ctl_fifos *ctl;
-	struct oom_watch *oom;       /* Linux memory cgroup watch (oom.c) */
+	struct oom_watch *oom;       /* Linux memory cgroup watch (oom_linux.c) */
 	struct notify_proxy *notify; /* --sdnotify-socket */
 	struct stats_state *stats;   /* sampler, stats socket, registry (stats.c) */
 

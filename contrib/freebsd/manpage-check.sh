@@ -2,7 +2,7 @@
 # Checks the stand-in FreeBSD headers of syntax-check/ against FreeBSD's own manual: for
 # every FreeBSD-only function ocimon calls, the prototype in the SYNOPSIS of its FreeBSD man
 # page (Debian's freebsd-manpages, FreeBSD 12.2) must be the one the stand-ins declare, so
-# syntax-check.sh compiles platform_freebsd.c and stats_racct.c against FreeBSD's real
+# syntax-check.sh compiles platform_freebsd.c and stats_racct_freebsd.c against FreeBSD's real
 # signatures, not ours.
 #
 #   bash contrib/freebsd/manpage-check.sh

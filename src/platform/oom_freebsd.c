@@ -1,22 +1,24 @@
 /* OOM detection needs Linux memory cgroups; FreeBSD has none (SPEC §2.1), so podman never
- * sees OOMKilled there, as with conmon. Built only where oom.c is not. */
+ * sees OOMKilled there, as with conmon. Built only where oom_linux.c is not. */
 #include "oom.h"
 
-#include "monitor.h"
+#include <stddef.h>
 
-void oom_watch_start(struct monitor *m)
+struct oom_watch *oom_watch_start(pid_t container_pid, const char *persist_dir, const char *bundle,
+				  bool exec)
+{
+	return NULL;
+}
+
+void oom_watch_final_check(struct oom_watch *w)
 {
 }
 
-void oom_watch_final_check(struct monitor *m)
-{
-}
-
-bool oom_watch_reported(const struct monitor *m)
+bool oom_watch_reported(const struct oom_watch *w)
 {
 	return false;
 }
 
-void oom_watch_close(struct monitor *m)
+void oom_watch_close(struct oom_watch *w)
 {
 }

@@ -15,7 +15,6 @@
 #include "cgroup_path.h"
 #include "fdutil.h"
 #include "log.h"
-#include "monitor.h"
 #include "oom_parse.h"
 
 #define CGROUP_ROOT "/sys/fs/cgroup"
@@ -24,7 +23,9 @@
 #endif
 
 struct oom_watch {
-	struct monitor *m;
+	pid_t container_pid;
+	char *persist_dir; /* where the oom files go; either may be NULL */
+	char *bundle;
 	bool v2;
 	char *dir;      /* the container's memory cgroup */
 	int event_fd;   /* v1: eventfd; v2: inotify */
@@ -50,12 +51,11 @@ static void report_oom(struct oom_watch *w)
 	if (w->reported)
 		return;
 	w->reported = true;
-	const struct ocimon_options *o = w->m->opts;
-	log_info("container %d: the OOM killer acted in %s", (int)w->m->container_pid, w->dir);
-	if (o->persist_dir)
-		create_empty(o->persist_dir, "oom");
-	if (o->bundle)
-		create_empty(o->bundle, "oom");
+	log_info("container %d: the OOM killer acted in %s", (int)w->container_pid, w->dir);
+	if (w->persist_dir)
+		create_empty(w->persist_dir, "oom");
+	if (w->bundle)
+		create_empty(w->bundle, "oom");
 }
 
 /* Reads the counters file of the cgroup; FALSE when it is gone or unreadable. */
@@ -224,41 +224,42 @@ static char *memory_cgroup_dir(pid_t pid, bool v2, GError **err)
 		  : g_build_filename(CGROUP_ROOT, "memory", path, NULL);
 }
 
-void oom_watch_start(struct monitor *m)
+struct oom_watch *oom_watch_start(pid_t container_pid, const char *persist_dir, const char *bundle,
+				  bool exec)
 {
-	if (m->oom != NULL || m->container_pid <= 0)
-		return;
+	if (container_pid <= 0)
+		return NULL;
 	struct statfs sfs;
 	bool v2 = statfs(CGROUP_ROOT, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 	g_autoptr(GError) err = NULL;
-	g_autofree char *dir = memory_cgroup_dir(m->container_pid, v2, &err);
+	g_autofree char *dir = memory_cgroup_dir(container_pid, v2, &err);
 	if (dir == NULL) {
-		log_warning("No OOM detection for container %d: %s", (int)m->container_pid,
+		log_warning("No OOM detection for container %d: %s", (int)container_pid,
 			    err->message);
-		return;
+		return NULL;
 	}
 	struct oom_watch *w = g_new0(struct oom_watch, 1);
-	w->m = m;
+	w->container_pid = container_pid;
+	w->persist_dir = g_strdup(persist_dir);
+	w->bundle = g_strdup(bundle);
 	w->v2 = v2;
 	w->dir = g_steal_pointer(&dir);
 	w->event_fd = w->control_fd = -1;
 	/* A container's cgroup is new, so any OOM counted there is the container's own. An exec
 	 * session shares the container's cgroup: only what happens from now on is its own. */
-	if (m->opts->exec)
+	if (exec)
 		read_counters(w, &w->base);
-	m->oom = w;
 	if (!(v2 ? start_v2(w, &err) : start_v1(w, &err))) {
-		log_warning("No OOM events for container %d: %s", (int)m->container_pid,
-			    err->message);
+		log_warning("No OOM events for container %d: %s", (int)container_pid, err->message);
 		stop_watch(w);
 	}
 	/* An OOM before the watch existed (restore starts the container before we get here). */
 	check_counters(w);
+	return w;
 }
 
-void oom_watch_final_check(struct monitor *m)
+void oom_watch_final_check(struct oom_watch *w)
 {
-	struct oom_watch *w = m->oom;
 	if (w == NULL)
 		return;
 	if (!w->v2 && w->event_fd >= 0)
@@ -266,18 +267,18 @@ void oom_watch_final_check(struct monitor *m)
 	check_counters(w);
 }
 
-bool oom_watch_reported(const struct monitor *m)
+bool oom_watch_reported(const struct oom_watch *w)
 {
-	return m->oom != NULL && m->oom->reported;
+	return w != NULL && w->reported;
 }
 
-void oom_watch_close(struct monitor *m)
+void oom_watch_close(struct oom_watch *w)
 {
-	struct oom_watch *w = m->oom;
 	if (w == NULL)
 		return;
 	stop_watch(w);
 	g_free(w->dir);
+	g_free(w->persist_dir);
+	g_free(w->bundle);
 	g_free(w);
-	m->oom = NULL;
 }

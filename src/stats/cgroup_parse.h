@@ -1,5 +1,5 @@
 /* Pure parsers of cgroup text (SPEC §3), v1 and v2. The files are read by
- * stats_cgroup.c; everything here is a function of its input. */
+ * stats_cgroup_linux.c; everything here is a function of its input. */
 #pragma once
 
 #include <glib.h>

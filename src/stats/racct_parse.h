@@ -1,6 +1,6 @@
 /* FreeBSD racct text (SPEC §2.2, §2.3): the resources rctl_get_racct(2) reports, the
  * parser of its "name=value,..." output and the call protocol (buffer growth, ENOSYS).
- * Platform-independent so it is unit tested on Linux; only stats_racct.c calls the
+ * Platform-independent so it is unit tested on Linux; only stats_racct_freebsd.c calls the
  * real system call. */
 #pragma once
 

@@ -8,7 +8,8 @@
 
 #include "fdutil.h"
 #include "log.h"
-#include "monitor.h"
+#include "logdriver.h"
+#include "options.h"
 #include "registry.h"
 #include "saturate.h"
 #include "settings.h"
@@ -247,7 +248,8 @@ json_t *stats_summary(const struct stats_summary_info *info, const struct ocimon
 /* ---- the sampler in the monitor ---- */
 
 struct stats_state {
-	struct monitor *m;
+	const struct ocimon_options *o;
+	pid_t container_pid;
 	struct stats_source *src;
 	struct stats_peaks peaks;
 	guint n_samples;
@@ -353,7 +355,7 @@ static void arm_sampler(struct stats_state *st, int secs)
 static gboolean sample_cb(gpointer data)
 {
 	struct stats_state *st = data;
-	const struct ocimon_options *o = st->m->opts;
+	const struct ocimon_options *o = st->o;
 	bool moved = sample_into_ring(st, true);
 	int next =
 	    stats_next_interval(st->interval_now, o->stats_interval, o->stats_max_interval, moved);
@@ -379,7 +381,7 @@ static void add_settings(json_t *doc, const struct ocimon_settings *s)
 static char *document_cb(gpointer data, size_t *len)
 {
 	struct stats_state *st = data;
-	const struct ocimon_options *o = st->m->opts;
+	const struct ocimon_options *o = st->o;
 	struct ocimon_sample fresh;
 	const struct ocimon_sample *current = stats_ring_last(&st->ring);
 	if (st->src != NULL) {
@@ -399,7 +401,7 @@ static char *document_cb(gpointer data, size_t *len)
 	    .id = o->cid,
 	    .name = o->name,
 	    .monitor_pid = getpid(),
-	    .container_pid = st->m->container_pid,
+	    .container_pid = st->container_pid,
 	    .started_at = st->started_at,
 	    .interval = o->stats_interval,
 	    .interval_now = st->interval_now,
@@ -462,7 +464,7 @@ static char *attach_socket_path(const struct ocimon_options *o)
 
 static void write_registry(struct stats_state *st)
 {
-	const struct ocimon_options *o = st->m->opts;
+	const struct ocimon_options *o = st->o;
 	g_autofree char *stats_socket =
 	    st->server ? g_build_filename(o->bundle, "stats", NULL) : NULL;
 	g_autofree char *attach = attach_socket_path(o);
@@ -472,7 +474,7 @@ static void write_registry(struct stats_state *st)
 	    .id = o->cid,
 	    .name = o->name,
 	    .monitor_pid = getpid(),
-	    .container_pid = st->m->container_pid,
+	    .container_pid = st->container_pid,
 	    .bundle = o->bundle,
 	    .stats_socket = stats_socket,
 	    .attach_socket = attach,
@@ -491,22 +493,19 @@ static void write_registry(struct stats_state *st)
 		log_warning("stats: registry entry not written: %s", err->message);
 }
 
-void stats_monitor_start(struct monitor *m)
+struct stats_state *stats_start(const struct ocimon_options *o, pid_t container_pid)
 {
-	const struct ocimon_options *o = m->opts;
-	if (o->exec || m->stats != NULL)
-		return;
 	struct stats_state *st = g_new0(struct stats_state, 1);
 	/* The ring's samples (~35 KB by default) become resident as they arrive. */
 	stats_ring_init(&st->ring, (guint)MAX(o->stats_history, 1));
-	m->stats = st;
-	st->m = m;
+	st->o = o;
+	st->container_pid = container_pid;
 	st->started_at = g_get_real_time();
 	st->summary_path =
 	    g_build_filename(o->persist_dir ? o->persist_dir : o->bundle, "stats.json", NULL);
 	if (o->stats_interval > 0) {
 		g_autoptr(GError) err = NULL;
-		st->src = stats_source_open(m->container_pid, getpid(), o->cid, o->jail_name, &err);
+		st->src = stats_source_open(container_pid, getpid(), o->cid, o->jail_name, &err);
 		if (st->src == NULL)
 			set_error(st, err);
 		g_clear_error(&err);
@@ -522,6 +521,7 @@ void stats_monitor_start(struct monitor *m)
 			log_warning("stats: no stats socket: %s", err->message);
 	}
 	write_registry(st);
+	return st;
 }
 
 /* OOM detection writes these files (SPEC §1.10); the summary only reports them. */
@@ -538,12 +538,11 @@ static bool oom_recorded(const struct ocimon_options *o)
 	return false;
 }
 
-void stats_monitor_finish(struct monitor *m, int status)
+void stats_finish(struct stats_state *st, int status)
 {
-	struct stats_state *st = m->stats;
 	if (st == NULL)
 		return;
-	const struct ocimon_options *o = m->opts;
+	const struct ocimon_options *o = st->o;
 	if (st->timer) {
 		g_source_remove(st->timer);
 		st->timer = 0;
@@ -607,9 +606,8 @@ void stats_monitor_finish(struct monitor *m, int status)
 	json_decref(summary);
 }
 
-void stats_monitor_free(struct monitor *m)
+void stats_free(struct stats_state *st)
 {
-	struct stats_state *st = m->stats;
 	if (st == NULL)
 		return;
 	if (st->timer)
@@ -623,5 +621,4 @@ void stats_monitor_free(struct monitor *m)
 	g_free(st->summary_path);
 	stats_ring_clear(&st->ring);
 	g_free(st);
-	m->stats = NULL;
 }

@@ -148,15 +148,15 @@ json_t *stats_summary(const struct stats_summary_info *info, const struct ocimon
 
 /* ---- the sampler in the monitor (stats.c) ---- */
 
-struct monitor;
+struct ocimon_options;
 struct stats_state;
 
 /* Right after the container pid is known: the registry entry, and unless
  * --stats-interval 0 the sampler and the stats socket. Failures are logged, never
- * fatal: stats must not stop a container. */
-void stats_monitor_start(struct monitor *m);
-/* In finish(), before the exit files: the last sample, the exit summary, the registry
- * entry replaced by the exited index. status is the container's exit status. */
-void stats_monitor_finish(struct monitor *m, int status);
-/* monitor_clear(): frees whatever is left (a failure path that never finished). */
-void stats_monitor_free(struct monitor *m);
+ * fatal: stats must not stop a container. o must outlive the returned state. */
+struct stats_state *stats_start(const struct ocimon_options *o, pid_t container_pid);
+/* Before the exit files: the last sample, the exit summary, the registry entry replaced
+ * by the exited index. status is the container's exit status. NULL is a no-op. */
+void stats_finish(struct stats_state *st, int status);
+/* Frees whatever is left (also on a failure path that never finished). NULL is fine. */
+void stats_free(struct stats_state *st);

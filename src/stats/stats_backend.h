@@ -1,4 +1,4 @@
-/* Where samples come from: stats_cgroup.c on Linux, stats_racct.c on FreeBSD. Exactly
+/* Where samples come from: stats_cgroup_linux.c on Linux, stats_racct_freebsd.c on FreeBSD. Exactly
  * one of them is compiled; nothing else knows which. */
 #pragma once
 

@@ -1,4 +1,4 @@
-/* The Linux cgroup backend's own entry points (stats_cgroup.c), for the unit tests with
+/* The Linux cgroup backend's own entry points (stats_cgroup_linux.c), for the unit tests with
  * fixture trees and for `ocimonctl top`. */
 #pragma once
 
