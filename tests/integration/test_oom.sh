@@ -58,12 +58,13 @@ if [[ -x $OCTL ]]; then
     mem=$(grep -A1 '^  Memory' <<<"$pic" | tail -n 1)
     assert_match "climb: the limit drawn above the memory row" '^  Memory +┈+  limit 33\.55MB$' \
         "$(grep '^  Memory' <<<"$pic")"
-    assert_match "climb: the memory row rises from the bottom to a full block" '^ +▁(▁|▂|▃|▄|▅|▆|▇|█)*█' "$mem"
+    # The first sample may come a few MB into the climb (a loaded machine): low, not lowest.
+    assert_match "climb: the memory row rises from low to a full block" '^ +(▁|▂|▃)(▁|▂|▃|▄|▅|▆|▇|█)*█' "$mem"
     assert_contains "climb: ... and says OOM killed" "OOM killed" "$mem"
     check_not "climb: no colour when not on a terminal" grep -q $'\033' <<<"$pic"
     asc=$("$OCTL" inspect --ascii "$c" 2>&1)
     check_not "climb: --ascii is plain ASCII" non_ascii <<<"$asc"
-    assert_match "climb: --ascii memory row climbs to #" '^ +_[_.~=+*#-]*#' "$(grep -A1 '^  Memory' <<<"$asc" | tail -n 1)"
+    assert_match "climb: --ascii memory row climbs to #" '^ +[_.-][_.~=+*#-]*#' "$(grep -A1 '^  Memory' <<<"$asc" | tail -n 1)"
     check_not "climb: the C locale draws ASCII too" non_ascii <<<"$(LC_ALL=C "$OCTL" inspect "$c" 2>&1)"
 else
     fail "climb: ocimonctl" "no ocimonctl beside $OCIMON"
