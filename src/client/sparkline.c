@@ -28,7 +28,8 @@ int spark_level(double v, double max)
 size_t spark_resample(const double *v, size_t n, size_t width, double *out)
 {
 	if (width == 0 || n <= width) {
-		memcpy(out, v, n * sizeof(*v));
+		if (n > 0) /* v may be NULL then, and memcpy must not see a NULL */
+			memcpy(out, v, n * sizeof(*v));
 		return n;
 	}
 	for (size_t c = 0; c < width; c++) {
