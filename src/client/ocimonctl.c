@@ -84,6 +84,22 @@ static const char *display_name(const struct registry_entry *e)
 	return e->name && *e->name ? e->name : e->id;
 }
 
+/* Of the finished containers matching query (newest first, at least one): the newest
+ * when the name or the full ID was given (a reused name), else the only one; several IDs
+ * with that prefix are ambiguous. */
+static struct registry_entry *newest_finished(GPtrArray *hits, const char *query, GError **err)
+{
+	struct registry_entry *first = hits->pdata[0];
+	if (hits->len > 1 && g_strcmp0(first->name, query) != 0 &&
+	    g_strcmp0(first->id, query) != 0) {
+		g_set_error(err, OCIMON_ERROR, EINVAL,
+			    "\"%s\" matches %u finished containers; give more of the ID", query,
+			    hits->len);
+		return NULL;
+	}
+	return first;
+}
+
 /* ---- finding a container ---- */
 
 /* The running monitor a person means. Errors say whether it is unknown, ambiguous or
@@ -565,16 +581,8 @@ static json_t *find_summary(struct ctl *c, const char *query, GError **err)
 			    query, c->run_dir, REGISTRY_EXITED_DIR, REGISTRY_EXITED_KEEP);
 		return NULL;
 	}
-	/* A reused name: the newest run. Several IDs with this prefix: ambiguous. */
-	struct registry_entry *first = hits->pdata[0];
-	if (hits->len > 1 && g_strcmp0(first->name, query) != 0 &&
-	    g_strcmp0(first->id, query) != 0) {
-		g_set_error(err, OCIMON_ERROR, EINVAL,
-			    "\"%s\" matches %u finished containers; give more of the ID", query,
-			    hits->len);
-		return NULL;
-	}
-	return json_incref(first->summary);
+	struct registry_entry *first = newest_finished(hits, query, err);
+	return first ? json_incref(first->summary) : NULL;
 }
 
 /* The settings in force and where each came from, so a user can see why a container
@@ -771,15 +779,7 @@ static struct registry_entry *find_logged(struct ctl *c, GPtrArray *running, GPt
 			    query, c->run_dir, REGISTRY_EXITED_KEEP);
 		return NULL;
 	}
-	struct registry_entry *first = hits->pdata[0];
-	if (hits->len > 1 && g_strcmp0(first->name, query) != 0 &&
-	    g_strcmp0(first->id, query) != 0) {
-		g_set_error(err, OCIMON_ERROR, EINVAL,
-			    "\"%s\" matches %u finished containers; give more of the ID", query,
-			    hits->len);
-		return NULL;
-	}
-	return first;
+	return newest_finished(hits, query, err);
 }
 
 static int cmd_logs(struct ctl *c, int argc, char **argv)
